@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './version.ts';
+export type * from './wire.ts';
+export * from './worker-api.ts';
+export type * from './config.ts';

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ErrorCode, SyncError } from '../protocol/index.ts';
+
+/** HTTP status for each error code the server sends. */
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  invalid_json: 400,
+  invalid_body: 400,
+  invalid_record: 400,
+  invalid_id: 400,
+  invalid_query: 400,
+  unknown_collection: 400,
+  too_many_mutations: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  seq_gap: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+/** Reads a JSON body of at most `limitBytes`; throws 413, 415 or 400 errors with codes. */
+export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const contentType = request.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new SyncError('unsupported_media_type', `Send the body as application/json, not "${contentType}"`);
+  }
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limitBytes) throw tooLarge(limitBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw tooLarge(limitBytes);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new SyncError('invalid_json', 'The request body is not valid JSON');
+  }
+}
+
+function tooLarge(limitBytes: number): SyncError {
+  return new SyncError('payload_too_large', `The request body exceeds ${limitBytes} bytes; send fewer mutations per push`);
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/** Sends `{error:{code,message}}`; anything that is not a SyncError is logged and becomes a 500. */
+export function sendError(response: ServerResponse, error: unknown): void {
+  if (error instanceof SyncError) {
+    sendJson(response, STATUS_BY_CODE[error.code] ?? 400, { error: { ...error.details, code: error.code, message: error.message } });
+    return;
+  }
+  console.error('syncworker: internal error', error);
+  sendJson(response, 500, { error: { code: 'internal_error', message: 'The server failed; the request can be retried' } });
+}

@@ -1,0 +1,114 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Runs SQL; the same statements serve PGlite and PostgreSQL. */
+export interface Sql {
+  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/** The server's database: PGlite (a folder or memory) or PostgreSQL. */
+export interface Storage extends Sql {
+  /** Runs `work` in one REPEATABLE READ transaction, retrying serialization failures. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS syncworker_records (
+  owner text NOT NULL,
+  collection text NOT NULL,
+  id text NOT NULL,
+  data jsonb NOT NULL,
+  version bigint NOT NULL,
+  deleted boolean NOT NULL DEFAULT false,
+  change_seq bigint NOT NULL,
+  written_by text NOT NULL,
+  written_at bigint NOT NULL,
+  PRIMARY KEY (owner, collection, id)
+);
+CREATE INDEX IF NOT EXISTS syncworker_records_by_change ON syncworker_records (owner, change_seq);
+CREATE TABLE IF NOT EXISTS syncworker_owners (
+  owner text PRIMARY KEY,
+  change_seq bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS syncworker_clients (
+  client_id text PRIMARY KEY,
+  owner text NOT NULL,
+  last_applied_seq bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS syncworker_mutations (
+  client_id text NOT NULL,
+  seq bigint NOT NULL,
+  mutation_id text NOT NULL,
+  collection text NOT NULL,
+  record_id text NOT NULL,
+  op text NOT NULL,
+  status text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (client_id, seq)
+);
+`;
+
+/** Serialization failure and deadlock: the transaction can simply run again. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+const MAX_TRANSACTION_ATTEMPTS = 10;
+
+/**
+ * Opens the database named by `--db`: `memory`, a folder path for PGlite, or `postgres://…`.
+ * Creates the schema if missing.
+ */
+export async function openStorage(location: string): Promise<Storage> {
+  const storage = /^postgres(ql)?:\/\//.test(location) ? openPostgres(location) : await openPglite(location);
+  await storage.transaction((tx) => tx.query('SELECT pg_advisory_xact_lock(7231)').then(() => runStatements(tx, SCHEMA)));
+  return storage;
+}
+
+async function runStatements(tx: Sql, script: string): Promise<void> {
+  for (const statement of script.split(';').map((text) => text.trim()).filter(Boolean)) await tx.query(statement);
+}
+
+async function openPglite(location: string): Promise<Storage> {
+  const db = await PGlite.create(location === 'memory' ? undefined : location);
+  const sql = (runner: Pick<PGlite, 'query'>): Sql => ({
+    query: async <Row>(text: string, params: unknown[] = []) => (await runner.query<Row>(text, params)).rows,
+  });
+  return {
+    ...sql(db),
+    transaction: (work) =>
+      db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        return work(sql(tx));
+      }),
+    close: () => db.close(),
+  };
+}
+
+function openPostgres(url: string): Storage {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const sql = (runner: pg.Pool | pg.PoolClient): Sql => ({
+    query: async <Row>(text: string, params: unknown[] = []) =>
+      (await runner.query(text, params)).rows as Row[],
+  });
+  return {
+    ...sql(pool),
+    async transaction(work) {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+          const result = await work(sql(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const code = (error as { code?: string }).code;
+          if (!RETRYABLE_SQLSTATES.has(code ?? '') || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        } finally {
+          client.release();
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,51 @@
+import { Workbox } from 'workbox-window';
+import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
+import { SyncClient } from './sync-client.ts';
+import { WorkerLink } from './worker-link.ts';
+
+export interface ConnectOptions {
+  /**
+   * URL of the service worker script. Default: `/syncworker-sw.js`, the ready-made worker.
+   * Point it at your own worker when that worker calls `installSyncWorker`.
+   */
+  serviceWorkerUrl?: string;
+  /** Runtime configuration for the ready-made worker, passed in its URL. Omit for your own worker. */
+  config?: SyncWorkerConfig;
+  /** Registration scope. Default: the browser's default for the script URL. */
+  scope?: string;
+  /** Milliseconds without an answer before the worker is presumed stopped. Default: 3000. */
+  timeoutMs?: number;
+  /** Milliseconds between sync kicks while the page is visible. Default: 30000. */
+  syncIntervalMs?: number;
+}
+
+/**
+ * Registers the service worker, waits until it controls this page (so the app's REST
+ * requests are answered locally), and opens the Comlink link with a version handshake.
+ * @throws {SyncError} `worker_unavailable` without service worker support or when the worker
+ *   never answers; `version_mismatch` when page and worker speak different protocols (reload).
+ */
+export async function connect(options: ConnectOptions = {}): Promise<SyncClient> {
+  if (!('serviceWorker' in navigator)) {
+    throw new SyncError('worker_unavailable', 'This browser has no service workers (or the page is not on HTTPS/localhost)');
+  }
+  const workbox = new Workbox(workerUrl(options), options.scope === undefined ? {} : { scope: options.scope });
+  await workbox.register({ immediate: true });
+  await controlled(navigator.serviceWorker);
+  const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
+  await link.open();
+  return new SyncClient(link, options.syncIntervalMs ?? 30_000);
+}
+
+function workerUrl({ serviceWorkerUrl = '/syncworker-sw.js', config }: ConnectOptions): string {
+  if (!config) return serviceWorkerUrl;
+  const url = new URL(serviceWorkerUrl, location.href);
+  url.searchParams.set('config', JSON.stringify(config));
+  return url.href;
+}
+
+/** Resolves once a service worker controls this page (the worker claims clients on activation). */
+function controlled(container: ServiceWorkerContainer): Promise<void> {
+  if (container.controller) return Promise.resolve();
+  return new Promise((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
+}

@@ -1,0 +1,113 @@
+import { type Remote, releaseProxy, wrap } from 'comlink';
+import { CONNECT_MESSAGE_TYPE, PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
+import type { ConnectMessage, Handshake, Outcome, WorkerApi } from '../protocol/index.ts';
+
+/** How many times a call is re-sent over a fresh link before giving up. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * A Comlink link to the active service worker that survives the browser stopping it.
+ * A call that gets no answer within the timeout is checked with a ping; if the ping is not
+ * answered either, the port is dead: the link reconnects (which wakes the worker) and re-sends.
+ */
+export class WorkerLink {
+  readonly #container: ServiceWorkerContainer;
+  readonly #timeoutMs: number;
+  #remote: Promise<Remote<WorkerApi>> | null = null;
+  #fatal: SyncError | null = null;
+
+  constructor(container: ServiceWorkerContainer, timeoutMs: number) {
+    this.#container = container;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Opens the link and checks protocol versions; throws `version_mismatch` or `worker_unavailable`. */
+  async open(): Promise<void> {
+    await this.call((api) => api.handshake({ protocolVersion: PROTOCOL_VERSION }));
+  }
+
+  /** Calls the worker, reconnecting and re-sending if the worker was stopped meanwhile. */
+  async call<T>(invoke: (api: Remote<WorkerApi>) => Promise<Outcome<T>>): Promise<T> {
+    let lastFailure: unknown;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (this.#fatal) throw this.#fatal;
+      try {
+        const outcome = await this.#whileAlive(await this.#connect(), invoke);
+        if (outcome.ok) return outcome.value;
+        throw new SyncError(outcome.error.code, outcome.error.message);
+      } catch (error) {
+        if (!(error instanceof DeadLinkError)) throw error;
+        lastFailure = error;
+        this.#drop();
+      }
+    }
+    throw new SyncError('worker_unavailable', `The service worker did not answer after ${MAX_ATTEMPTS} attempts: ${String(lastFailure)}`);
+  }
+
+  close(): void {
+    this.#drop();
+    this.#fatal = new SyncError('worker_unavailable', 'This client was closed');
+  }
+
+  #connect(): Promise<Remote<WorkerApi>> {
+    this.#remote ??= this.#handshake().catch((error: unknown) => {
+      this.#remote = null;
+      throw error;
+    });
+    return this.#remote;
+  }
+
+  async #handshake(): Promise<Remote<WorkerApi>> {
+    const registration = await this.#container.ready;
+    const worker = registration.active;
+    if (!worker) throw new DeadLinkError('no active service worker');
+    const channel = new MessageChannel();
+    const message: ConnectMessage<MessagePort> = { type: CONNECT_MESSAGE_TYPE, port: channel.port2 };
+    worker.postMessage(message, [channel.port2]);
+    const remote = wrap<WorkerApi>(channel.port1);
+    const reply = await this.#withTimeout<Outcome<Handshake>>(remote.handshake({ protocolVersion: PROTOCOL_VERSION }));
+    if (reply === TIMED_OUT) throw new DeadLinkError('no handshake reply');
+    const workerVersion = reply.ok ? reply.value.protocolVersion : null;
+    if (!reply.ok || workerVersion !== PROTOCOL_VERSION) {
+      this.#fatal = new SyncError(
+        'version_mismatch',
+        reply.ok
+          ? `This page speaks protocol ${PROTOCOL_VERSION}, the service worker ${workerVersion}; reload the page`
+          : reply.error.message,
+      );
+      throw this.#fatal;
+    }
+    return remote;
+  }
+
+  /** Waits for a call as long as the worker keeps answering pings. */
+  async #whileAlive<T>(remote: Remote<WorkerApi>, invoke: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    const call = invoke(remote);
+    for (;;) {
+      const result = await this.#withTimeout(call);
+      if (result !== TIMED_OUT) return result;
+      const ping = await this.#withTimeout<Outcome<unknown>>(remote.status());
+      if (ping === TIMED_OUT) throw new DeadLinkError('the worker stopped answering');
+    }
+  }
+
+  #withTimeout<T>(promise: Promise<T>): Promise<T | typeof TIMED_OUT> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.#timeoutMs);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  #drop(): void {
+    const remote = this.#remote;
+    this.#remote = null;
+    void remote?.then((api) => api[releaseProxy]()).catch(() => undefined);
+  }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+class DeadLinkError extends Error {
+  override name = 'DeadLinkError';
+}

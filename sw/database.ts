@@ -1,0 +1,67 @@
+import { Dexie, type Table } from 'dexie';
+import { SyncError } from '../protocol/index.ts';
+import type { Mutation, SyncRecord, WireError } from '../protocol/index.ts';
+
+/** A queued local mutation (DESIGN.md section 2). */
+export interface OutboxEntry extends Omit<Mutation, 'id'> {
+  mutationId: string;
+  attempts: number;
+  lastError: WireError | null;
+  nextAttemptAt: number | null;
+}
+
+/** A mutation the server rejected for good, kept for the app to inspect. */
+export interface DeadLetter extends OutboxEntry {
+  error: WireError;
+  rejectedAt: number;
+}
+
+export interface MetaEntry {
+  key: MetaKey;
+  value: unknown;
+}
+
+export type MetaKey = 'clientId' | 'nextSeq' | 'cursor' | 'lastAppliedSeq';
+
+const RESERVED_TABLES = ['outbox', 'meta', 'deadLetters'];
+
+/** The worker's IndexedDB database: one table per collection plus the sync bookkeeping. */
+export class SyncDatabase extends Dexie {
+  declare outbox: Table<OutboxEntry, number>;
+  declare meta: Table<MetaEntry, MetaKey>;
+  declare deadLetters: Table<DeadLetter, number>;
+  readonly collections: readonly string[];
+
+  constructor(name: string, collections: readonly string[]) {
+    // Strict durability: an acknowledged write must survive a crash or power loss.
+    super(name, { chromeTransactionDurability: 'strict' });
+    for (const collection of collections) {
+      if (RESERVED_TABLES.includes(collection) || !/^[a-z][a-z0-9_]*$/.test(collection)) {
+        throw new SyncError('unknown_collection', `"${collection}" cannot be a collection name: use [a-z][a-z0-9_]* and none of ${RESERVED_TABLES.join(', ')}`);
+      }
+    }
+    this.collections = collections;
+    this.version(1).stores({
+      outbox: 'seq, [collection+recordId]',
+      meta: 'key',
+      deadLetters: 'seq',
+      ...Object.fromEntries(collections.map((collection) => [collection, 'id'])),
+    });
+  }
+
+  /** The table of a configured collection; throws `unknown_collection` for any other name. */
+  records(collection: string): Table<SyncRecord, string> {
+    if (!this.collections.includes(collection)) {
+      throw new SyncError('unknown_collection', `Unknown collection "${collection}"; configured: ${this.collections.join(', ')}`);
+    }
+    return this.table(collection);
+  }
+
+  async getMeta<T>(key: MetaKey): Promise<T | undefined> {
+    return (await this.meta.get(key))?.value as T | undefined;
+  }
+
+  async setMeta(key: MetaKey, value: unknown): Promise<void> {
+    await this.meta.put({ key, value });
+  }
+}

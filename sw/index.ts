@@ -1,0 +1,2 @@
+export type { RestRoutes, SyncWorkerConfig } from '../protocol/index.ts';
+export { installSyncWorker, SYNC_TAG } from './install.ts';

@@ -1,0 +1,90 @@
+import { SyncError } from '../protocol/index.ts';
+import type { SyncDatabase } from './database.ts';
+import { createRecord, deleteRecord, type LocalWriteResult, patchRecord, replaceRecord } from './local-writes.ts';
+import { countPendingFor } from './outbox.ts';
+import { applyListQuery, parseListQuery, type RestMatch } from './rest-router.ts';
+
+/** Largest request body the worker accepts for one record. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Answers an intercepted REST request from local data (DESIGN.md section 3). */
+export async function handleRestRequest(request: Request, match: RestMatch, db: SyncDatabase): Promise<Response> {
+  try {
+    return await route(request, match, db);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+async function route(request: Request, { collection, id }: RestMatch, db: SyncDatabase): Promise<Response> {
+  const method = request.method.toUpperCase();
+  if (id === null) {
+    if (method === 'GET') return listRecords(request, collection, db);
+    if (method === 'POST') return written(await createRecord(db, collection, await readJsonObject(request)), 201);
+    throw new SyncError('method_not_allowed', `${method} is not allowed on a collection; use GET or POST`);
+  }
+  switch (method) {
+    case 'GET':
+      return getRecord(collection, id, db);
+    case 'PUT':
+      return written(await replaceRecord(db, collection, id, await readJsonObject(request)), 200);
+    case 'PATCH':
+      return written(await patchRecord(db, collection, id, await readJsonObject(request)), 200);
+    case 'DELETE':
+      return written(await deleteRecord(db, collection, id), 204);
+    default:
+      throw new SyncError('method_not_allowed', `${method} is not allowed on a record; use GET, PUT, PATCH or DELETE`);
+  }
+}
+
+async function listRecords(request: Request, collection: string, db: SyncDatabase): Promise<Response> {
+  const query = parseListQuery(new URL(request.url).searchParams);
+  const records = applyListQuery(await db.records(collection).toArray(), query);
+  return json(records, 200, { 'X-Total-Count': String(records.length) });
+}
+
+async function getRecord(collection: string, id: string, db: SyncDatabase): Promise<Response> {
+  const record = await db.records(collection).get(id);
+  if (!record) throw new SyncError('not_found', `${collection}/${id} does not exist`);
+  return json(record, 200, { 'X-Sync-Pending': String(await countPendingFor(db, collection, id)) });
+}
+
+function written({ record, pending }: LocalWriteResult, status: number): Response {
+  const headers = { 'X-Sync-Pending': String(pending) };
+  return status === 204 ? new Response(null, { status, headers }) : json(record, status, headers);
+}
+
+async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
+    throw new SyncError('payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new SyncError('invalid_json', 'The request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new SyncError('invalid_body', 'The request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+const STATUS_BY_CODE: Partial<Record<SyncError['code'], number>> = {
+  not_found: 404,
+  unknown_collection: 404,
+  method_not_allowed: 405,
+  already_exists: 409,
+  payload_too_large: 413,
+};
+
+function errorResponse(error: unknown): Response {
+  const syncError =
+    error instanceof SyncError ? error : new SyncError('internal_error', `Local database error: ${String(error)}`);
+  return json(syncError.toWire(), STATUS_BY_CODE[syncError.code] ?? (syncError.code === 'internal_error' ? 500 : 400));
+}
+
+function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+}

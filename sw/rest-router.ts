@@ -1,0 +1,83 @@
+import { SyncError } from '../protocol/index.ts';
+import type { RestRoutes, SyncRecord } from '../protocol/index.ts';
+
+export interface RestMatch {
+  collection: string;
+  /** The record id for `/prefix/:id`, null for the collection itself. */
+  id: string | null;
+}
+
+/** Finds the route a same-origin URL belongs to; null means the request is not ours. */
+export function matchRestRoute(url: URL, routes: RestRoutes): RestMatch | null {
+  for (const [prefix, collection] of Object.entries(routes)) {
+    const base = prefix.replace(/\/+$/, '');
+    if (url.pathname === base || url.pathname === `${base}/`) return { collection, id: null };
+    if (!url.pathname.startsWith(`${base}/`)) continue;
+    const rest = url.pathname.slice(base.length + 1);
+    if (rest.includes('/')) return null;
+    return { collection, id: decodeURIComponent(rest) };
+  }
+  return null;
+}
+
+export interface ListQuery {
+  /** field -> accepted values (several values of one field mean "any of"). */
+  filters: Map<string, string[]>;
+  sort: { field: string; descending: boolean }[];
+  limit: number | null;
+  offset: number;
+}
+
+/** Parses json-server style list parameters: `field=value`, `_sort=a,-b`, `_limit`, `_offset`. */
+export function parseListQuery(params: URLSearchParams): ListQuery {
+  const query: ListQuery = { filters: new Map(), sort: [], limit: null, offset: 0 };
+  for (const [key, value] of params) {
+    if (key === '_sort') {
+      for (const field of value.split(',').filter(Boolean)) {
+        query.sort.push(field.startsWith('-') ? { field: field.slice(1), descending: true } : { field, descending: false });
+      }
+    } else if (key === '_limit') {
+      query.limit = parseCount(key, value);
+    } else if (key === '_offset') {
+      query.offset = parseCount(key, value);
+    } else if (!key.startsWith('_')) {
+      query.filters.set(key, [...(query.filters.get(key) ?? []), value]);
+    }
+  }
+  return query;
+}
+
+function parseCount(name: string, value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new SyncError('invalid_query', `${name} must be a non-negative integer, got "${value}"`);
+  }
+  return count;
+}
+
+/** Filters, sorts and pages records as the list query asks. */
+export function applyListQuery(records: SyncRecord[], query: ListQuery): SyncRecord[] {
+  const filtered = records.filter((record) =>
+    [...query.filters].every(([field, values]) => values.includes(String(record[field]))),
+  );
+  if (query.sort.length > 0) filtered.sort((a, b) => compareBy(a, b, query.sort));
+  const end = query.limit === null ? undefined : query.offset + query.limit;
+  return filtered.slice(query.offset, end);
+}
+
+function compareBy(a: SyncRecord, b: SyncRecord, sort: ListQuery['sort']): number {
+  for (const { field, descending } of sort) {
+    const order = compareValues(a[field], b[field]);
+    if (order !== 0) return descending ? -order : order;
+  }
+  return 0;
+}
+
+/** Orders numbers numerically, everything else as strings; missing values sort last. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return 1;
+  if (b === undefined || b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
+}

@@ -1,0 +1,74 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type UserConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Library builds read no `process` at run time; workbox-window checks NODE_ENV. */
+const library = { define: { 'process.env.NODE_ENV': JSON.stringify('production') } };
+
+/** One IIFE file, dependencies included: what a `<script>` tag or a service worker loads. */
+function iife(entry: string, fileName: string, outDir: string, name?: string): UserConfig {
+  return {
+    ...library,
+    resolve: { alias: { 'syncworker/sw': here('sw/index.ts') } },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      sourcemap: true,
+      lib: { entry: here(entry), formats: ['iife'], name: name ?? 'SyncWorkerRuntime', fileName: () => fileName },
+    },
+  };
+}
+
+/** Each build is one `vite build --mode <name>`; `npm run build` runs them all. */
+const builds: Record<string, UserConfig> = {
+  // The page client and the worker runtime as ES modules for bundlers (`syncworker`, `syncworker/sw`).
+  modules: {
+    ...library,
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      sourcemap: true,
+      lib: { entry: { index: here('src/index.ts'), sw: here('sw/index.ts') }, formats: ['es'] },
+      rolldownOptions: {
+        external: ['comlink', 'dexie', 'workbox-window'],
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  // `<script src="syncworker.iife.js">` -> `window.SyncWorker`.
+  'script-tag': iife('src/script-tag.ts', 'syncworker.iife.js', 'dist', 'SyncWorker'),
+  // The ready-made service worker for apps without their own.
+  'ready-worker': iife('sw/syncworker-sw.ts', 'syncworker-sw.js', 'dist'),
+  // The reference server and its CLI, for Node.
+  server: {
+    build: {
+      outDir: 'dist/server',
+      emptyOutDir: false,
+      ssr: true,
+      target: 'node20',
+      rolldownOptions: {
+        input: { index: here('server/index.ts'), cli: here('server/cli.ts') },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  // The demo app (a PWA with its own service worker, built next).
+  demo: {
+    root: here('demo'),
+    resolve: { alias: { syncworker: here('src/index.ts') } },
+    build: {
+      outDir: here('dist/demo'),
+      emptyOutDir: false,
+      modulePreload: false,
+      rolldownOptions: { output: { entryFileNames: 'app.js', assetFileNames: '[name][extname]' } },
+    },
+  },
+  'demo-worker': iife('demo/sw.ts', 'sw.js', 'dist/demo'),
+};
+
+export default defineConfig(({ mode }) => {
+  const build = builds[mode];
+  if (!build) throw new Error(`Unknown build "${mode}"; one of: ${Object.keys(builds).join(', ')}`);
+  return build;
+});
