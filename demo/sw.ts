@@ -16,7 +16,8 @@ self.addEventListener('install', (event) => {
 // Network first, so a deployed update shows at once; the cached shell when offline.
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  const isShell = event.request.mode === 'navigate' || (url.origin === self.location.origin && SHELL.includes(url.pathname));
+  const isShell =
+    event.request.mode === 'navigate' || (url.origin === self.location.origin && SHELL.includes(url.pathname));
   if (event.request.method !== 'GET' || !isShell) return;
   event.respondWith(
     fetch(event.request)
@@ -24,6 +25,9 @@ self.addEventListener('fetch', (event) => {
         if (response.ok) await caches.open(SHELL_CACHE).then((cache) => cache.put(event.request, response.clone()));
         return response;
       })
-      .catch(async () => (await caches.match(event.request, { ignoreSearch: true })) ?? (await caches.match('/')) ?? Response.error()),
+      .catch(
+        async () =>
+          (await caches.match(event.request, { ignoreSearch: true })) ?? (await caches.match('/')) ?? Response.error(),
+      ),
   );
 });

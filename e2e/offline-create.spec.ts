@@ -23,11 +23,9 @@ test('todos created while the server is down survive a reload and reach the serv
 
   await context.setOffline(false);
   await server.restart();
-  await expect.poll(() => server.records('todos').then((rows) => rows.map((row) => row.data.title).sort())).toEqual([
-    'bread',
-    'eggs',
-    'milk',
-  ]);
+  await expect
+    .poll(() => server.records('todos').then((rows) => rows.map((row) => row.data.title).sort()))
+    .toEqual(['bread', 'eggs', 'milk']);
   expect(await server.appliedMutationCount()).toBe(3);
   await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);
   const local = await readStore<{ _version?: number }>(app, 'todos');

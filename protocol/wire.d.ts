@@ -1,56 +1,56 @@
 /** Wire shapes of the sync protocol (DESIGN.md section 4). */
 /** A record as stored and synced: a JSON object with a string `id`. */
 export interface SyncRecord {
-    id: string;
-    /** Server-owned version, absent on records never acknowledged by the server. */
-    _version?: number;
-    [field: string]: unknown;
+  id: string;
+  /** Server-owned version, absent on records never acknowledged by the server. */
+  _version?: number;
+  [field: string]: unknown;
 }
 export type MutationOp = 'create' | 'update' | 'delete';
 export interface Mutation {
-    seq: number;
-    id: string;
-    collection: string;
-    op: MutationOp;
-    recordId: string;
-    /** Full record for `create`, changed fields for `update`, absent for `delete`. */
-    data?: Record<string, unknown>;
-    baseVersion: number | null;
-    at: number;
+  seq: number;
+  id: string;
+  collection: string;
+  op: MutationOp;
+  recordId: string;
+  /** Full record for `create`, changed fields for `update`, absent for `delete`. */
+  data?: Record<string, unknown>;
+  baseVersion: number | null;
+  at: number;
 }
 export interface PushRequest {
-    clientId: string;
-    mutations: Mutation[];
+  clientId: string;
+  mutations: Mutation[];
 }
 export type MutationStatus = 'applied' | 'duplicate' | 'conflict' | 'rejected';
 export interface MutationResult {
-    seq: number;
-    status: MutationStatus;
-    /** The record as the server now holds it (`null` once deleted). */
-    record?: SyncRecord | null;
-    error?: {
-        code: string;
-        message: string;
-    };
+  seq: number;
+  status: MutationStatus;
+  /** The record as the server now holds it (`null` once deleted). */
+  record?: SyncRecord | null;
+  error?: {
+    code: string;
+    message: string;
+  };
 }
 export interface PushResponse {
-    lastAppliedSeq: number;
-    results: MutationResult[];
+  lastAppliedSeq: number;
+  results: MutationResult[];
 }
 export interface PullRequest {
-    cursor: string | null;
-    /** Lets the server report this client's `lastAppliedSeq`. */
-    clientId?: string;
-    collections?: string[];
-    limit?: number;
+  cursor: string | null;
+  /** Lets the server report this client's `lastAppliedSeq`. */
+  clientId?: string;
+  collections?: string[];
+  limit?: number;
 }
 export interface CollectionChanges {
-    upserted: SyncRecord[];
-    deleted: string[];
+  upserted: SyncRecord[];
+  deleted: string[];
 }
 export interface PullResponse {
-    changes: Record<string, CollectionChanges>;
-    cursor: string;
-    hasMore: boolean;
-    lastAppliedSeq: number;
+  changes: Record<string, CollectionChanges>;
+  cursor: string;
+  hasMore: boolean;
+  lastAppliedSeq: number;
 }

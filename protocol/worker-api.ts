@@ -39,9 +39,7 @@ export interface ConnectMessage<Port = unknown> {
 }
 
 /** Broadcast from the worker to every page (BroadcastChannel `syncworker`). */
-export type WorkerEvent =
-  | { type: 'changed'; collections: string[] }
-  | { type: 'status'; status: SyncStatus };
+export type WorkerEvent = { type: 'changed'; collections: string[] } | { type: 'status'; status: SyncStatus };
 
 /** Name of the BroadcastChannel the worker announces changes on. */
 export const BROADCAST_CHANNEL = 'syncworker';

@@ -26,10 +26,18 @@ async function main(argv: string[]): Promise<void> {
   }
   if (values.auth !== 'none') throw new Error(`--auth ${values.auth} is not supported yet; use --auth none`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, not "${values.port}"`);
   const server = await createServer({ db: values.db, ...(values.static ? { staticDir: values.static } : {}) });
   const listening = await server.listen(port, values.host);
-  console.log(JSON.stringify({ level: 'info', msg: 'syncworker listening', url: `http://${values.host}:${listening}`, db: values.db }));
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: 'syncworker listening',
+      url: `http://${values.host}:${listening}`,
+      db: values.db,
+    }),
+  );
   const stop = () => {
     console.log(JSON.stringify({ level: 'info', msg: 'syncworker shutting down' }));
     void server.close().then(() => process.exit(0));

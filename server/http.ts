@@ -42,7 +42,10 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
 }
 
 function tooLarge(limitBytes: number): SyncError {
-  return new SyncError('payload_too_large', `The request body exceeds ${limitBytes} bytes; send fewer mutations per push`);
+  return new SyncError(
+    'payload_too_large',
+    `The request body exceeds ${limitBytes} bytes; send fewer mutations per push`,
+  );
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -54,9 +57,13 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** Sends `{error:{code,message}}`; anything that is not a SyncError is logged and becomes a 500. */
 export function sendError(response: ServerResponse, error: unknown): void {
   if (error instanceof SyncError) {
-    sendJson(response, STATUS_BY_CODE[error.code] ?? 400, { error: { ...error.details, code: error.code, message: error.message } });
+    sendJson(response, STATUS_BY_CODE[error.code] ?? 400, {
+      error: { ...error.details, code: error.code, message: error.message },
+    });
     return;
   }
   console.error('syncworker: internal error', error);
-  sendJson(response, 500, { error: { code: 'internal_error', message: 'The server failed; the request can be retried' } });
+  sendJson(response, 500, {
+    error: { code: 'internal_error', message: 'The server failed; the request can be retried' },
+  });
 }

@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { CollectionChanges, PullRequest, PullResponse } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 import { toRecord } from './push.ts';
 import type { Storage } from './storage.ts';
 
@@ -11,15 +11,18 @@ const MAX_LIMIT = 5000;
  * Returns the user's changes after `cursor`, oldest first. The cursor is the user's change
  * number; pushes commit their change numbers in order (see `reserveChangeSeqs`), so none is skipped.
  */
-export function pullChanges(
-  storage: Storage,
-  owner: string,
-  request: PullRequest,
-): Promise<PullResponse> {
+export async function pullChanges(storage: Storage, owner: string, request: PullRequest): Promise<PullResponse> {
   const after = decodeCursor(request.cursor ?? null);
   const limit = Math.min(request.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   return storage.transaction(async (tx) => {
-    const rows = await tx.query<{ collection: string; id: string; data: Record<string, unknown>; version: number; deleted: boolean; change_seq: number }>(
+    const rows = await tx.query<{
+      collection: string;
+      id: string;
+      data: Record<string, unknown>;
+      version: number;
+      deleted: boolean;
+      change_seq: number;
+    }>(
       `SELECT collection, id, data, version, deleted, change_seq FROM syncworker_records
        WHERE owner = $1 AND change_seq > $2 AND ($3::text[] IS NULL OR collection = ANY($3::text[]))
        ORDER BY change_seq LIMIT $4`,
@@ -28,7 +31,8 @@ export function pullChanges(
     const page = rows.slice(0, limit);
     const changes: Record<string, CollectionChanges> = {};
     for (const row of page) {
-      const collection = (changes[row.collection] ??= { upserted: [], deleted: [] });
+      const collection = changes[row.collection] ?? { upserted: [], deleted: [] };
+      changes[row.collection] = collection;
       if (row.deleted) collection.deleted.push(row.id);
       else collection.upserted.push(toRecord(row.id, row.data, Number(row.version)));
     }

@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { Mutation, MutationResult, PushRequest, PushResponse, SyncRecord } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 import { type ConflictStrategy, resolveConflict } from './conflicts.ts';
 import type { Sql, Storage } from './storage.ts';
 import { mutationProblem } from './validation.ts';
@@ -24,7 +24,7 @@ interface StoredRecord {
  * Applies a push exactly once: the client's `lastAppliedSeq` moves in the same transaction
  * as the mutations' effects, so a re-sent mutation is answered `duplicate` and changes nothing.
  */
-export function applyPush(context: PushContext, request: PushRequest): Promise<PushResponse> {
+export async function applyPush(context: PushContext, request: PushRequest): Promise<PushResponse> {
   return context.storage.transaction(async (tx) => {
     let lastAppliedSeq = await lockClient(tx, context.owner, request.clientId);
     const first = request.mutations[0];
@@ -46,12 +46,23 @@ export function applyPush(context: PushContext, request: PushRequest): Promise<P
       await tx.query(
         `INSERT INTO syncworker_mutations (client_id, seq, mutation_id, collection, record_id, op, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [request.clientId, mutation.seq, String(mutation.id), String(mutation.collection), String(mutation.recordId), String(mutation.op), result.status],
+        [
+          request.clientId,
+          mutation.seq,
+          String(mutation.id),
+          String(mutation.collection),
+          String(mutation.recordId),
+          String(mutation.op),
+          result.status,
+        ],
       );
       results.push(result);
       lastAppliedSeq = mutation.seq;
     }
-    await tx.query('UPDATE syncworker_clients SET last_applied_seq = $2 WHERE client_id = $1', [request.clientId, lastAppliedSeq]);
+    await tx.query('UPDATE syncworker_clients SET last_applied_seq = $2 WHERE client_id = $1', [
+      request.clientId,
+      lastAppliedSeq,
+    ]);
     return { lastAppliedSeq, results };
   });
 }
@@ -96,7 +107,11 @@ async function applyMutation(
   const stored = await readRecord(tx, context.owner, mutation);
   const live = stored && !stored.deleted ? stored : null;
   if (mutation.op === 'update' && !stored) {
-    return rejected(mutation, new SyncError('not_found', `${mutation.collection}/${mutation.recordId} does not exist`), null);
+    return rejected(
+      mutation,
+      new SyncError('not_found', `${mutation.collection}/${mutation.recordId} does not exist`),
+      null,
+    );
   }
   const client = clientFields(mutation, live);
   const isConflict =
@@ -112,7 +127,9 @@ async function applyMutation(
       })
     : client;
   const unchanged = isConflict && next === (live?.data ?? null);
-  const version = unchanged ? (stored?.version ?? 0) : await writeRecord(tx, context.owner, clientId, mutation, next, stored, changeSeq);
+  const version = unchanged
+    ? (stored?.version ?? 0)
+    : await writeRecord(tx, context.owner, clientId, mutation, next, stored, changeSeq);
   return {
     seq: mutation.seq,
     status: isConflict ? 'conflict' : 'applied',
@@ -143,19 +160,41 @@ async function writeRecord(
      ON CONFLICT (owner, collection, id) DO UPDATE SET data = EXCLUDED.data, version = EXCLUDED.version,
        deleted = EXCLUDED.deleted, change_seq = EXCLUDED.change_seq, written_by = EXCLUDED.written_by,
        written_at = EXCLUDED.written_at`,
-    [owner, mutation.collection, mutation.recordId, JSON.stringify(data ?? {}), version, data === null, changeSeq, clientId, Math.trunc(mutation.at)],
+    [
+      owner,
+      mutation.collection,
+      mutation.recordId,
+      JSON.stringify(data ?? {}),
+      version,
+      data === null,
+      changeSeq,
+      clientId,
+      Math.trunc(mutation.at),
+    ],
   );
   return version;
 }
 
 async function readRecord(tx: Sql, owner: string, mutation: Mutation): Promise<StoredRecord | null> {
-  const [row] = await tx.query<{ data: Record<string, unknown>; version: number; deleted: boolean; written_by: string; written_at: number }>(
+  const [row] = await tx.query<{
+    data: Record<string, unknown>;
+    version: number;
+    deleted: boolean;
+    written_by: string;
+    written_at: number;
+  }>(
     `SELECT data, version, deleted, written_by, written_at FROM syncworker_records
      WHERE owner = $1 AND collection = $2 AND id = $3`,
     [owner, mutation.collection, mutation.recordId],
   );
   return row
-    ? { data: row.data, version: Number(row.version), deleted: row.deleted, writtenBy: row.written_by, writtenAt: Number(row.written_at) }
+    ? {
+        data: row.data,
+        version: Number(row.version),
+        deleted: row.deleted,
+        writtenBy: row.written_by,
+        writtenAt: Number(row.written_at),
+      }
     : null;
 }
 

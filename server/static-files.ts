@@ -15,13 +15,22 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Serves files below `root` for GET/HEAD (`/` is `index.html`); returns false when no file matches. */
-export function serveStaticFiles(root: string): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
+export function serveStaticFiles(
+  root: string,
+): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
   const base = resolve(root);
   return async (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
     const file = join(base, normalize(pathname.endsWith('/') ? `${pathname}index.html` : pathname));
-    if (!file.startsWith(base) || !(await stat(file).then((info) => info.isFile(), () => false))) return false;
+    if (
+      !file.startsWith(base) ||
+      !(await stat(file).then(
+        (info) => info.isFile(),
+        () => false,
+      ))
+    )
+      return false;
     const body = await readFile(file);
     response.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',

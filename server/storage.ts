@@ -59,12 +59,18 @@ const MAX_TRANSACTION_ATTEMPTS = 10;
  */
 export async function openStorage(location: string): Promise<Storage> {
   const storage = /^postgres(ql)?:\/\//.test(location) ? openPostgres(location) : await openPglite(location);
-  await storage.transaction((tx) => tx.query('SELECT pg_advisory_xact_lock(7231)').then(() => runStatements(tx, SCHEMA)));
+  await storage.transaction((tx) =>
+    tx.query('SELECT pg_advisory_xact_lock(7231)').then(() => runStatements(tx, SCHEMA)),
+  );
   return storage;
 }
 
 async function runStatements(tx: Sql, script: string): Promise<void> {
-  for (const statement of script.split(';').map((text) => text.trim()).filter(Boolean)) await tx.query(statement);
+  for (const statement of script
+    .split(';')
+    .map((text) => text.trim())
+    .filter(Boolean))
+    await tx.query(statement);
 }
 
 async function openPglite(location: string): Promise<Storage> {
@@ -85,9 +91,13 @@ async function openPglite(location: string): Promise<Storage> {
 
 function openPostgres(url: string): Storage {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection closed by PostgreSQL (restart, failover) is replaced on next use;
+  // without a listener the pool's error event would crash the process.
+  pool.on('error', (error) =>
+    console.warn(JSON.stringify({ level: 'warn', msg: 'postgres connection lost', error: error.message })),
+  );
   const sql = (runner: pg.Pool | pg.PoolClient): Sql => ({
-    query: async <Row>(text: string, params: unknown[] = []) =>
-      (await runner.query(text, params)).rows as Row[],
+    query: async <Row>(text: string, params: unknown[] = []) => (await runner.query(text, params)).rows as Row[],
   });
   return {
     ...sql(pool),

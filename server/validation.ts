@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { Mutation, PullRequest, PushRequest } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 
 export const COLLECTION_NAME = /^[a-z][a-z0-9_]*$/;
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -14,13 +14,19 @@ export function parsePushRequest(body: unknown, maxMutations: number): PushReque
   }
   if (!Array.isArray(request.mutations)) throw new SyncError('invalid_body', 'mutations must be an array');
   if (request.mutations.length > maxMutations) {
-    throw new SyncError('too_many_mutations', `A push carries at most ${maxMutations} mutations; got ${request.mutations.length}`);
+    throw new SyncError(
+      'too_many_mutations',
+      `A push carries at most ${maxMutations} mutations; got ${request.mutations.length}`,
+    );
   }
   let previous = 0;
   for (const mutation of request.mutations as unknown[]) {
     const seq = requireObject(mutation, 'Each mutation').seq;
     if (!Number.isSafeInteger(seq) || (seq as number) < 1 || (previous && seq !== previous + 1)) {
-      throw new SyncError('invalid_body', 'Mutation seq values must be consecutive positive integers in ascending order');
+      throw new SyncError(
+        'invalid_body',
+        'Mutation seq values must be consecutive positive integers in ascending order',
+      );
     }
     previous = seq as number;
   }
@@ -35,7 +41,8 @@ export function mutationProblem(mutation: Mutation, isKnownCollection: (name: st
   if (typeof mutation.collection !== 'string' || !isKnownCollection(mutation.collection)) {
     return new SyncError('unknown_collection', `Unknown collection "${String(mutation.collection)}"`);
   }
-  if (!OPS.has(mutation.op)) return new SyncError('invalid_body', `op must be create, update or delete, not "${String(mutation.op)}"`);
+  if (!OPS.has(mutation.op))
+    return new SyncError('invalid_body', `op must be create, update or delete, not "${String(mutation.op)}"`);
   if (typeof mutation.recordId !== 'string' || mutation.recordId.length === 0 || mutation.recordId.length > 200) {
     return new SyncError('invalid_id', 'recordId must be a string of 1-200 characters');
   }

@@ -27,7 +27,10 @@ export interface ConnectOptions {
  */
 export async function connect(options: ConnectOptions = {}): Promise<SyncClient> {
   if (!('serviceWorker' in navigator)) {
-    throw new SyncError('worker_unavailable', 'This browser has no service workers (or the page is not on HTTPS/localhost)');
+    throw new SyncError(
+      'worker_unavailable',
+      'This browser has no service workers (or the page is not on HTTPS/localhost)',
+    );
   }
   const workbox = new Workbox(workerUrl(options), options.scope === undefined ? {} : { scope: options.scope });
   await workbox.register({ immediate: true });

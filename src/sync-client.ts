@@ -54,7 +54,9 @@ export class SyncClient {
   /** The page-side sync triggers for browsers without Background Sync: online, visibility, a timer. */
   #installTriggers(intervalMs: number): () => void {
     const kick = (reason: string) => {
-      this.#link.call((api) => api.kick(reason)).catch((error: unknown) => console.warn('syncworker: kick failed', error));
+      this.#link
+        .call((api) => api.kick(reason))
+        .catch((error: unknown) => console.warn('syncworker: kick failed', error));
     };
     const onOnline = () => kick('online');
     const onVisible = () => document.visibilityState === 'visible' && kick('visible');

@@ -1,6 +1,6 @@
 import { type Remote, releaseProxy, wrap } from 'comlink';
-import { CONNECT_MESSAGE_TYPE, PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 import type { ConnectMessage, Handshake, Outcome, WorkerApi } from '../protocol/index.ts';
+import { CONNECT_MESSAGE_TYPE, PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 
 /** How many times a call is re-sent over a fresh link before giving up. */
 const MAX_ATTEMPTS = 3;
@@ -41,7 +41,10 @@ export class WorkerLink {
         this.#drop();
       }
     }
-    throw new SyncError('worker_unavailable', `The service worker did not answer after ${MAX_ATTEMPTS} attempts: ${String(lastFailure)}`);
+    throw new SyncError(
+      'worker_unavailable',
+      `The service worker did not answer after ${MAX_ATTEMPTS} attempts: ${String(lastFailure)}`,
+    );
   }
 
   close(): void {

@@ -18,8 +18,10 @@ export function backoffDelay(attempt: number, retryAfterMs: number | null = null
 /** Parses a `Retry-After` header (seconds or HTTP date) into milliseconds from `now`. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | null {
   if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (/^\s*-?\d+(\.\d+)?\s*$/.test(header)) {
+    const seconds = Number(header);
+    return seconds >= 0 ? seconds * 1000 : null;
+  }
   const date = Date.parse(header);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }

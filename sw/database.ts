@@ -1,6 +1,6 @@
 import { Dexie, type Table } from 'dexie';
-import { SyncError } from '../protocol/index.ts';
 import type { Mutation, SyncRecord, WireError } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 
 /** A queued local mutation (DESIGN.md section 2). */
 export interface OutboxEntry extends Omit<Mutation, 'id'> {
@@ -37,7 +37,10 @@ export class SyncDatabase extends Dexie {
     super(name, { chromeTransactionDurability: 'strict' });
     for (const collection of collections) {
       if (RESERVED_TABLES.includes(collection) || !/^[a-z][a-z0-9_]*$/.test(collection)) {
-        throw new SyncError('unknown_collection', `"${collection}" cannot be a collection name: use [a-z][a-z0-9_]* and none of ${RESERVED_TABLES.join(', ')}`);
+        throw new SyncError(
+          'unknown_collection',
+          `"${collection}" cannot be a collection name: use [a-z][a-z0-9_]* and none of ${RESERVED_TABLES.join(', ')}`,
+        );
       }
     }
     this.collections = collections;
@@ -52,7 +55,10 @@ export class SyncDatabase extends Dexie {
   /** The table of a configured collection; throws `unknown_collection` for any other name. */
   records(collection: string): Table<SyncRecord, string> {
     if (!this.collections.includes(collection)) {
-      throw new SyncError('unknown_collection', `Unknown collection "${collection}"; configured: ${this.collections.join(', ')}`);
+      throw new SyncError(
+        'unknown_collection',
+        `Unknown collection "${collection}"; configured: ${this.collections.join(', ')}`,
+      );
     }
     return this.table(collection);
   }

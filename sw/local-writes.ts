@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { SyncRecord } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { countPendingFor, enqueueMutation, type NewMutation } from './outbox.ts';
 import { uuidv7 } from './uuidv7.ts';
@@ -14,39 +14,56 @@ export interface LocalWriteResult {
 type Fields = Record<string, unknown>;
 
 /** Creates a record (assigning a UUIDv7 id if absent) and queues its `create`. */
-export function createRecord(db: SyncDatabase, collection: string, fields: Fields): Promise<LocalWriteResult> {
+export async function createRecord(db: SyncDatabase, collection: string, fields: Fields): Promise<LocalWriteResult> {
   const id = fields.id ?? uuidv7();
   assertRecordId(id);
   return writeLocally(db, collection, id, (current) => {
-    if (current) throw new SyncError('already_exists', `${collection}/${id} already exists; use PUT or PATCH to change it`);
+    if (current)
+      throw new SyncError('already_exists', `${collection}/${id} already exists; use PUT or PATCH to change it`);
     const record = { ...withoutServerFields(fields), id };
     return { record, mutation: { op: 'create', data: record, baseVersion: null } };
   });
 }
 
 /** Replaces a record's fields and queues an `update` carrying the whole record. */
-export function replaceRecord(db: SyncDatabase, collection: string, id: string, fields: Fields): Promise<LocalWriteResult> {
+export async function replaceRecord(
+  db: SyncDatabase,
+  collection: string,
+  id: string,
+  fields: Fields,
+): Promise<LocalWriteResult> {
   assertSameId(id, fields);
   return writeLocally(db, collection, id, (current) => {
     const existing = requireRecord(current, collection, id);
     const data = { ...withoutServerFields(fields), id };
-    return { record: withVersionOf(existing, data), mutation: { op: 'update', data, baseVersion: existing._version ?? null } };
+    return {
+      record: withVersionOf(existing, data),
+      mutation: { op: 'update', data, baseVersion: existing._version ?? null },
+    };
   });
 }
 
 /** Merges fields into a record and queues an `update` carrying only those fields. */
-export function patchRecord(db: SyncDatabase, collection: string, id: string, fields: Fields): Promise<LocalWriteResult> {
+export async function patchRecord(
+  db: SyncDatabase,
+  collection: string,
+  id: string,
+  fields: Fields,
+): Promise<LocalWriteResult> {
   assertSameId(id, fields);
   return writeLocally(db, collection, id, (current) => {
     const existing = requireRecord(current, collection, id);
     const data = withoutServerFields(fields);
     delete data.id;
-    return { record: { ...existing, ...data }, mutation: { op: 'update', data, baseVersion: existing._version ?? null } };
+    return {
+      record: { ...existing, ...data },
+      mutation: { op: 'update', data, baseVersion: existing._version ?? null },
+    };
   });
 }
 
 /** Deletes a record and queues its `delete`. */
-export function deleteRecord(db: SyncDatabase, collection: string, id: string): Promise<LocalWriteResult> {
+export async function deleteRecord(db: SyncDatabase, collection: string, id: string): Promise<LocalWriteResult> {
   return writeLocally(db, collection, id, (current) => {
     const existing = requireRecord(current, collection, id);
     return { record: null, mutation: { op: 'delete', baseVersion: existing._version ?? null } };

@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { MutationResult, PushResponse, SyncRecord } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { countPendingFor, peekOutbox, removeAcknowledged } from './outbox.ts';
 import type { SyncTransport } from './sync-transport.ts';
@@ -10,7 +10,11 @@ const PUSH_BATCH_SIZE = 100;
 /** Sends the whole outbox in `seq` order; returns the collections whose local records changed. */
 export async function pushOutbox(db: SyncDatabase, transport: SyncTransport, clientId: string): Promise<Set<string>> {
   const changed = new Set<string>();
-  for (let batch = await peekOutbox(db, PUSH_BATCH_SIZE); batch.length > 0; batch = await peekOutbox(db, PUSH_BATCH_SIZE)) {
+  for (
+    let batch = await peekOutbox(db, PUSH_BATCH_SIZE);
+    batch.length > 0;
+    batch = await peekOutbox(db, PUSH_BATCH_SIZE)
+  ) {
     const response = await pushBatch(db, transport, clientId, batch);
     for (const collection of await applyPushResponse(db, batch, response)) changed.add(collection);
   }
@@ -42,7 +46,10 @@ async function resolveSeqGap(db: SyncDatabase, error: SyncError, batch: OutboxEn
   const lastAppliedSeq = Number(error.details?.lastAppliedSeq);
   const first = batch[0]?.seq ?? 0;
   if (!Number.isInteger(lastAppliedSeq) || lastAppliedSeq < first) {
-    throw new SyncError('seq_gap', `The server expects seq ${lastAppliedSeq + 1} but the outbox starts at ${first}; mutations were lost locally`);
+    throw new SyncError(
+      'seq_gap',
+      `The server expects seq ${lastAppliedSeq + 1} but the outbox starts at ${first}; mutations were lost locally`,
+    );
   }
   await db.setMeta('lastAppliedSeq', lastAppliedSeq);
   return lastAppliedSeq;

@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { RestRoutes, SyncRecord } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 
 export interface RestMatch {
   collection: string;
@@ -34,7 +34,9 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   for (const [key, value] of params) {
     if (key === '_sort') {
       for (const field of value.split(',').filter(Boolean)) {
-        query.sort.push(field.startsWith('-') ? { field: field.slice(1), descending: true } : { field, descending: false });
+        query.sort.push(
+          field.startsWith('-') ? { field: field.slice(1), descending: true } : { field, descending: false },
+        );
       }
     } else if (key === '_limit') {
       query.limit = parseCount(key, value);
@@ -67,17 +69,13 @@ export function applyListQuery(records: SyncRecord[], query: ListQuery): SyncRec
 
 function compareBy(a: SyncRecord, b: SyncRecord, sort: ListQuery['sort']): number {
   for (const { field, descending } of sort) {
-    const order = compareValues(a[field], b[field]);
+    const [x, y] = [a[field], b[field]];
+    if (x === y) continue;
+    // Missing values sort last in either direction.
+    if (x === undefined || x === null) return 1;
+    if (y === undefined || y === null) return -1;
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
     if (order !== 0) return descending ? -order : order;
   }
   return 0;
-}
-
-/** Orders numbers numerically, everything else as strings; missing values sort last. */
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === undefined || a === null) return 1;
-  if (b === undefined || b === null) return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
 }

@@ -1,5 +1,5 @@
-import { SyncError } from '../protocol/index.ts';
 import type { SyncStatus, WireError } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 import { backoffDelay } from './backoff.ts';
 import { isRetryable, retryAfterOf } from './sync-transport.ts';
 

@@ -6,5 +6,7 @@ import { installSyncWorker, type SyncWorkerConfig } from './index.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const config = JSON.parse(new URL(self.location.href).searchParams.get('config') ?? '{"routes":{}}') as SyncWorkerConfig;
+const config = JSON.parse(
+  new URL(self.location.href).searchParams.get('config') ?? '{"routes":{}}',
+) as SyncWorkerConfig;
 installSyncWorker(config);

@@ -1,5 +1,5 @@
-import { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 import type { Handshake, Outcome, SyncStatus, WorkerApi } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import type { SyncScheduler } from './scheduler.ts';
 

@@ -1,0 +1,68 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SyncDatabase } from './database.ts';
+import { createRecord, deleteRecord, patchRecord, replaceRecord } from './local-writes.ts';
+import { countPendingFor, peekOutbox, removeAcknowledged } from './outbox.ts';
+
+let db: SyncDatabase;
+
+beforeEach(() => {
+  db = new SyncDatabase(`test-${crypto.randomUUID()}`, ['todos']);
+});
+
+afterEach(async () => {
+  await db.delete();
+});
+
+describe('local writes and the outbox', () => {
+  it('numbers mutations 1, 2, 3… and stores each with its record', async () => {
+    const created = await createRecord(db, 'todos', { title: 'milk', _version: 7 });
+    const id = created.record?.id ?? '';
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    await patchRecord(db, 'todos', id, { done: true });
+    await replaceRecord(db, 'todos', id, { title: 'oat milk' });
+    await deleteRecord(db, 'todos', id);
+
+    const entries = await peekOutbox(db, 10);
+    expect(entries.map((entry) => [entry.seq, entry.op, entry.data])).toEqual([
+      [1, 'create', { id, title: 'milk' }],
+      [2, 'update', { done: true }],
+      [3, 'update', { id, title: 'oat milk' }],
+      [4, 'delete', undefined],
+    ]);
+    expect(new Set(entries.map((entry) => entry.mutationId)).size).toBe(4);
+    expect(await db.records('todos').get(id)).toBeUndefined();
+    expect(await countPendingFor(db, 'todos', id)).toBe(4);
+  });
+
+  it('keeps the server version as the base of later changes', async () => {
+    await db.records('todos').put({ id: 't', title: 'synced', _version: 5 });
+    const patched = await patchRecord(db, 'todos', 't', { title: 'edited' });
+    expect(patched.record).toEqual({ id: 't', title: 'edited', _version: 5 });
+    expect((await peekOutbox(db, 1))[0]?.baseVersion).toBe(5);
+  });
+
+  it('writes neither the record nor an outbox entry when the write is refused', async () => {
+    await createRecord(db, 'todos', { id: 'a', title: 'first' });
+    await expect(createRecord(db, 'todos', { id: 'a', title: 'again' })).rejects.toMatchObject({
+      code: 'already_exists',
+    });
+    await expect(patchRecord(db, 'todos', 'nope', { title: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(patchRecord(db, 'todos', 'a', { id: 'b' })).rejects.toMatchObject({ code: 'invalid_id' });
+    await expect(createRecord(db, 'lists', { title: 'x' })).rejects.toMatchObject({ code: 'unknown_collection' });
+    expect(await db.outbox.count()).toBe(1);
+    expect(await db.records('todos').get('a')).toEqual({ id: 'a', title: 'first' });
+  });
+
+  it('continues numbering after acknowledged entries are removed', async () => {
+    await createRecord(db, 'todos', { id: 'a' });
+    await createRecord(db, 'todos', { id: 'b' });
+    expect((await removeAcknowledged(db, 1)).map((entry) => entry.recordId)).toEqual(['a']);
+    await createRecord(db, 'todos', { id: 'c' });
+    expect((await peekOutbox(db, 10)).map((entry) => entry.seq)).toEqual([2, 3]);
+  });
+
+  it('refuses collection names that clash with its own tables', () => {
+    expect(() => new SyncDatabase('x', ['outbox'])).toThrow(/cannot be a collection name/);
+  });
+});

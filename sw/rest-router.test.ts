@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { SyncError } from '../protocol/index.ts';
+import { applyListQuery, matchRestRoute, parseListQuery } from './rest-router.ts';
+
+const routes = { '/api/todos': 'todos', '/api/v2/notes/': 'notes' };
+const match = (path: string) => matchRestRoute(new URL(path, 'https://app.test'), routes);
+
+describe('matchRestRoute', () => {
+  it('matches a collection and its records', () => {
+    expect(match('/api/todos')).toEqual({ collection: 'todos', id: null });
+    expect(match('/api/todos/')).toEqual({ collection: 'todos', id: null });
+    expect(match('/api/todos/abc?x=1')).toEqual({ collection: 'todos', id: 'abc' });
+    expect(match('/api/todos/a%20b')).toEqual({ collection: 'todos', id: 'a b' });
+    expect(match('/api/v2/notes/n1')).toEqual({ collection: 'notes', id: 'n1' });
+  });
+
+  it('leaves other paths alone', () => {
+    expect(match('/api/todosx')).toBeNull();
+    expect(match('/api/todos/a/b')).toBeNull();
+    expect(match('/api')).toBeNull();
+    expect(match('/')).toBeNull();
+  });
+});
+
+describe('list queries', () => {
+  const records = [
+    { id: 'a', title: 'milk', done: false, rank: 3 },
+    { id: 'b', title: 'bread', done: true, rank: 1 },
+    { id: 'c', title: 'eggs', done: false, rank: 2 },
+    { id: 'd', title: 'tea', done: false },
+  ];
+  const run = (query: string) => applyListQuery(records, parseListQuery(new URLSearchParams(query))).map((r) => r.id);
+
+  it('filters by equality, comparing as strings', () => {
+    expect(run('done=false')).toEqual(['a', 'c', 'd']);
+    expect(run('done=false&rank=2')).toEqual(['c']);
+    expect(run('id=a&id=b')).toEqual(['a', 'b']);
+  });
+
+  it('sorts ascending, descending and by several fields, missing values last', () => {
+    expect(run('_sort=rank')).toEqual(['b', 'c', 'a', 'd']);
+    expect(run('_sort=-rank')).toEqual(['a', 'c', 'b', 'd']);
+    expect(run('_sort=done,-title')).toEqual(['d', 'a', 'c', 'b']);
+  });
+
+  it('pages with _limit and _offset after filtering and sorting', () => {
+    expect(run('_sort=title&_limit=2')).toEqual(['b', 'c']);
+    expect(run('_sort=title&_limit=2&_offset=2')).toEqual(['a', 'd']);
+    expect(run('_offset=3')).toEqual(['d']);
+  });
+
+  it('rejects malformed paging with invalid_query', () => {
+    for (const query of ['_limit=-1', '_limit=two', '_offset=1.5']) {
+      expect(() => parseListQuery(new URLSearchParams(query))).toThrow(SyncError);
+    }
+  });
+});
