@@ -15,6 +15,20 @@ export const ERROR_CODES = [
   'seq_gap',
   'forbidden',
   'unauthorized',
+  'token_missing',
+  'token_malformed',
+  'token_algorithm_not_allowed',
+  'token_signature_invalid',
+  'token_expired',
+  'token_not_yet_valid',
+  'token_audience_invalid',
+  'token_issuer_invalid',
+  'record_too_large',
+  'unknown_field',
+  'invalid_field_type',
+  'missing_field',
+  'conflict',
+  'rate_limited',
   'version_mismatch',
   'worker_unavailable',
   'network_error',
@@ -53,4 +67,34 @@ export class SyncError extends Error {
     const code = ERROR_CODES.includes(error?.code as ErrorCode) ? (error?.code as ErrorCode) : 'internal_error';
     return new SyncError(code, typeof error?.message === 'string' ? error.message : fallbackMessage);
   }
+}
+
+/** The HTTP status each error code is answered with (400 when not listed), by the server and by the worker. */
+export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  unauthorized: 401,
+  token_missing: 401,
+  token_malformed: 401,
+  token_algorithm_not_allowed: 401,
+  token_signature_invalid: 401,
+  token_expired: 401,
+  token_not_yet_valid: 401,
+  token_audience_invalid: 401,
+  token_issuer_invalid: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  already_exists: 409,
+  conflict: 409,
+  seq_gap: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  server_error: 502,
+  worker_unavailable: 503,
+};
+
+/** The HTTP status for an error code. */
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS_BY_CODE[code] ?? 400;
 }

@@ -1,27 +1,40 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SyncError } from '../protocol/index.ts';
+import { type AuthOptions, createAuthenticator } from './auth.ts';
+import { type CollectionSchemas, Collections } from './collections.ts';
 import type { ConflictStrategy } from './conflicts.ts';
+import { PokeHub } from './events.ts';
 import { readJsonBody, sendError, sendJson } from './http.ts';
+import { jsonLogger, type Logger } from './logger.ts';
 import { pullChanges } from './pull.ts';
 import { applyPush } from './push.ts';
 import { serveStaticFiles } from './static-files.ts';
 import { openStorage, type Storage } from './storage.ts';
-import { COLLECTION_NAME, parsePullRequest, parsePushRequest } from './validation.ts';
+import { parsePullRequest, parsePushRequest } from './validation.ts';
+import { pullWatermelon, pushWatermelon } from './watermelon.ts';
 
 export interface ServerOptions {
   /** `memory`, a folder for the embedded PGlite database, or a `postgres://` URL. Default: `./.syncworker-data`. */
   db?: string;
-  /** Accepted collections and their conflict strategy. Default: any `[a-z][a-z0-9_]*` name (demo mode). */
-  collections?: Record<string, { conflict?: ConflictStrategy }>;
+  /** Authentication. Default: `{ mode: 'none' }` (every request is one anonymous user). */
+  auth?: AuthOptions;
+  /** Accepted collections with their fields and conflict strategy. Default: any `[a-z][a-z0-9_]*` name, schemaless. */
+  collections?: CollectionSchemas;
   /** Conflict strategy of collections that name none. Default: `merge`. */
   conflict?: ConflictStrategy;
   /** Largest accepted request body. Default: 1 MiB. */
   maxBodyBytes?: number;
   /** Most mutations in one push. Default: 500. */
   maxMutationsPerPush?: number;
+  /** Largest record, as JSON. Default: 256 KiB. */
+  maxRecordBytes?: number;
+  /** Origins allowed to call the sync endpoints from a browser (CORS), or `*`. Default: none (same origin). */
+  allowedOrigins?: string[] | '*';
   /** Also serve the files of this folder (an app's build) on paths the sync endpoints do not use. */
   staticDir?: string;
+  /** Where structured log entries go. Default: JSON lines on stdout. */
+  logger?: Logger;
 }
 
 /** A running sync server: mount `handle` in your own HTTP server, or `listen` on a port. */
@@ -30,63 +43,104 @@ export interface SyncServer {
   handle(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
   /** Starts a dedicated HTTP server; resolves to the port it listens on. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Stops accepting requests, lets the ones in flight finish, then closes the database. */
+  /** Stops accepting requests, lets the ones in flight finish (no batch is left half-applied), closes the database. */
   close(): Promise<void>;
   readonly storage: Storage;
 }
 
-/** The user of every request while authentication is disabled. */
-const ANONYMOUS = 'anonymous';
-
-/** Creates the reference sync server (DESIGN.md sections 4 and 5) and opens its database. */
+/**
+ * Creates the reference sync server (DESIGN.md sections 4 and 5) and opens its database.
+ * Endpoints: `POST /sync/push`, `POST /sync/pull`, `GET /sync/events`, `GET|POST /sync/watermelon`, `GET /health`.
+ */
 export async function createServer(options: ServerOptions = {}): Promise<SyncServer> {
   const storage = await openStorage(options.db ?? './.syncworker-data');
+  const pokes = await PokeHub.start(storage);
+  const logger = options.logger ?? jsonLogger;
+  const authenticate = createAuthenticator(options.auth ?? { mode: 'none' });
+  const collections = new Collections(options.collections ?? null, options.conflict);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxMutations = options.maxMutationsPerPush ?? 500;
-  const { collections } = options;
-  const context = {
-    storage,
-    owner: ANONYMOUS,
-    isKnownCollection: (name: string) => (collections ? Object.hasOwn(collections, name) : COLLECTION_NAME.test(name)),
-    strategyFor: (name: string) => collections?.[name]?.conflict ?? options.conflict ?? 'merge',
-  };
+  const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir) : null;
   let httpServer: Server | null = null;
 
+  async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
+    const { pathname } = url;
+    if (pathname === '/health') {
+      sendJson(response, 200, { status: 'ok' });
+      return true;
+    }
+    if (!pathname.startsWith('/sync/')) return serveStatic ? serveStatic(request, response) : false;
+    if (allowCors(request, response, options.allowedOrigins)) return true;
+    const owner = await authenticate(request);
+    const context = { storage, owner, collections, maxRecordBytes };
+    const endpoint = `${request.method} ${pathname}`;
+    switch (endpoint) {
+      case 'POST /sync/push':
+        sendJson(
+          response,
+          200,
+          await applyPush(context, parsePushRequest(await readJsonBody(request, maxBodyBytes), maxMutations)),
+        );
+        return true;
+      case 'POST /sync/pull':
+        sendJson(
+          response,
+          200,
+          await pullChanges(storage, owner, parsePullRequest(await readJsonBody(request, maxBodyBytes))),
+        );
+        return true;
+      case 'GET /sync/events':
+        pokes.open(owner, response);
+        return true;
+      case 'GET /sync/watermelon':
+        sendJson(response, 200, await pullWatermelon(context, lastPulledAt(url, true)));
+        return true;
+      case 'POST /sync/watermelon':
+        await pushWatermelon(context, lastPulledAt(url, false) ?? 0, await readJsonBody(request, maxBodyBytes));
+        sendJson(response, 200, {});
+        return true;
+    }
+    const isKnownPath = ['/sync/push', '/sync/pull', '/sync/events', '/sync/watermelon'].includes(pathname);
+    throw isKnownPath
+      ? new SyncError('method_not_allowed', `${request.method} is not allowed on ${pathname}`)
+      : new SyncError('not_found', `No sync endpoint at ${pathname}`);
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-    const path = new URL(request.url ?? '/', 'http://host').pathname;
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://host');
+    let isHandled = true;
     try {
-      if (path === '/health') {
-        sendJson(response, 200, { status: 'ok' });
-      } else if (path === '/sync/push' || path === '/sync/pull') {
-        if (request.method !== 'POST') throw new SyncError('method_not_allowed', `Use POST for ${path}`);
-        const body = await readJsonBody(request, maxBodyBytes);
-        const result =
-          path === '/sync/push'
-            ? await applyPush(context, parsePushRequest(body, maxMutations))
-            : await pullChanges(storage, context.owner, parsePullRequest(body));
-        sendJson(response, 200, result);
-      } else if (path.startsWith('/sync/')) {
-        throw new SyncError('not_found', `No sync endpoint at ${path}`);
-      } else {
-        return serveStatic ? await serveStatic(request, response) : false;
-      }
+      isHandled = await route(request, response, url);
     } catch (error) {
       sendError(response, error);
+      if (!(error instanceof SyncError)) logger({ level: 'error', msg: 'request failed', error: String(error) });
     }
-    return true;
+    if (isHandled && url.pathname.startsWith('/sync/')) {
+      const ms = Math.round(performance.now() - started);
+      logger({
+        level: 'info',
+        msg: 'request',
+        method: request.method,
+        path: url.pathname,
+        status: response.statusCode,
+        ms,
+      });
+    }
+    return isHandled;
   }
 
   return {
     storage,
     handle,
     listen(port = 8787, host = '127.0.0.1') {
-      httpServer = createHttpServer((request, response) => {
+      const server = createHttpServer((request, response) => {
         void handle(request, response).then((isHandled) => {
           if (!isHandled) sendError(response, new SyncError('not_found', `Nothing at ${request.url}`));
         });
       });
-      const server = httpServer;
+      httpServer = server;
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
@@ -94,13 +148,37 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
     },
     async close() {
       const server = httpServer;
-      if (server) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-      }
+      const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+      server?.closeIdleConnections();
+      await pokes.close();
+      await closed;
       await storage.close();
     },
   };
+}
+
+function lastPulledAt(url: URL, isNullable: boolean): number | null {
+  const value = url.searchParams.get('last_pulled_at');
+  if ((value === null || value === 'null' || value === '') && isNullable) return null;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new SyncError('invalid_query', 'last_pulled_at must be the timestamp of a previous pull (or null on a pull)');
+  }
+  return number;
+}
+
+/** Sets CORS headers for allowed origins; answers preflight requests itself (returns true then). */
+function allowCors(request: IncomingMessage, response: ServerResponse, allowed: string[] | '*' | undefined): boolean {
+  const origin = request.headers.origin;
+  if (!origin || !allowed || (allowed !== '*' && !allowed.includes(origin))) return false;
+  response.setHeader('Access-Control-Allow-Origin', allowed === '*' ? '*' : origin);
+  response.setHeader('Vary', 'Origin');
+  if (request.method !== 'OPTIONS') return false;
+  response.writeHead(204, {
+    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
+    'Access-Control-Max-Age': '600',
+  });
+  response.end();
+  return true;
 }

@@ -1,23 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ErrorCode, SyncError } from '../protocol/index.ts';
-
-/** HTTP status for each error code the server sends. */
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  invalid_json: 400,
-  invalid_body: 400,
-  invalid_record: 400,
-  invalid_id: 400,
-  invalid_query: 400,
-  unknown_collection: 400,
-  too_many_mutations: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  seq_gap: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-};
+import { httpStatusOf, SyncError } from '../protocol/index.ts';
 
 /** Reads a JSON body of at most `limitBytes`; throws 413, 415 or 400 errors with codes. */
 export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
@@ -57,7 +39,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** Sends `{error:{code,message}}`; anything that is not a SyncError is logged and becomes a 500. */
 export function sendError(response: ServerResponse, error: unknown): void {
   if (error instanceof SyncError) {
-    sendJson(response, STATUS_BY_CODE[error.code] ?? 400, {
+    sendJson(response, httpStatusOf(error.code), {
       error: { ...error.details, code: error.code, message: error.message },
     });
     return;

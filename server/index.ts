@@ -1,3 +1,7 @@
+export type { AuthOptions } from './auth.ts';
+export type { CollectionSchema, CollectionSchemas, FieldSchema, FieldType } from './collections.ts';
 export type { Conflict, ConflictResolver, ConflictStrategy } from './conflicts.ts';
 export { createServer, type ServerOptions, type SyncServer } from './create-server.ts';
+export type { JwtOptions } from './jwt.ts';
+export { jsonLogger, type LogEntry, type Logger, silentLogger } from './logger.ts';
 export type { Sql, Storage } from './storage.ts';

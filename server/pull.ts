@@ -1,6 +1,6 @@
 import type { CollectionChanges, PullRequest, PullResponse } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
-import { toRecord } from './push.ts';
+import { toRecord } from './records.ts';
 import type { Storage } from './storage.ts';
 
 /** Records per page when the client does not ask for a limit, and the most it may ask for. */

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Mutation, PushRequest } from '../protocol/index.ts';
+import { Collections } from './collections.ts';
 import type { ConflictStrategy } from './conflicts.ts';
 import { pullChanges } from './pull.ts';
 import { applyPush, type PushContext } from './push.ts';
 import type { Storage } from './storage.ts';
-import { TEST_BACKENDS } from './test-backends.ts';
-import { COLLECTION_NAME } from './validation.ts';
+import { openTestStorage, TEST_BACKENDS } from './test-backends.ts';
 
 function mutation(seq: number, fields: Partial<Mutation> = {}): Mutation {
   return {
@@ -27,7 +27,7 @@ describe.each(TEST_BACKENDS)('push and pull on $name', (backend) => {
   let strategy: ConflictStrategy;
 
   beforeEach(async () => {
-    ({ storage, drop } = await backend.open());
+    ({ storage, drop } = await openTestStorage(backend));
     strategy = 'merge';
   });
   afterEach(() => drop());
@@ -35,8 +35,8 @@ describe.each(TEST_BACKENDS)('push and pull on $name', (backend) => {
   const context = (owner = 'alice'): PushContext => ({
     storage,
     owner,
-    isKnownCollection: (name) => COLLECTION_NAME.test(name),
-    strategyFor: () => strategy,
+    collections: new Collections(null, strategy),
+    maxRecordBytes: 10_000,
   });
   const push = (request: PushRequest, owner?: string) => applyPush(context(owner), request);
   const count = async (sql: string) =>

@@ -1,7 +1,7 @@
 import type { Mutation, PullRequest, PushRequest } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
+import { COLLECTION_NAME, type Collections } from './collections.ts';
 
-export const COLLECTION_NAME = /^[a-z][a-z0-9_]*$/;
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const OPS = new Set(['create', 'update', 'delete']);
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -33,12 +33,16 @@ export function parsePushRequest(body: unknown, maxMutations: number): PushReque
   return request as unknown as PushRequest;
 }
 
-/** Why a single mutation can never be applied, or null if it is well-formed. */
-export function mutationProblem(mutation: Mutation, isKnownCollection: (name: string) => boolean): SyncError | null {
+/** Why a single mutation can never be applied, or null if it can. */
+export function mutationProblem(
+  mutation: Mutation,
+  collections: Collections,
+  maxRecordBytes: number,
+): SyncError | null {
   if (typeof mutation.id !== 'string' || mutation.id.length === 0 || mutation.id.length > 128) {
     return new SyncError('invalid_body', 'Mutation id must be a string of 1-128 characters');
   }
-  if (typeof mutation.collection !== 'string' || !isKnownCollection(mutation.collection)) {
+  if (typeof mutation.collection !== 'string' || !collections.isKnown(mutation.collection)) {
     return new SyncError('unknown_collection', `Unknown collection "${String(mutation.collection)}"`);
   }
   if (!OPS.has(mutation.op))
@@ -55,7 +59,16 @@ export function mutationProblem(mutation: Mutation, isKnownCollection: (name: st
     return new SyncError('invalid_record', `A ${mutation.op} needs data: a JSON object`);
   }
   const key = forbiddenKey(mutation.data);
-  return key ? new SyncError('invalid_record', `Field name "${key}" is not allowed`) : null;
+  if (key) return new SyncError('invalid_record', `Field name "${key}" is not allowed`);
+  if (JSON.stringify(mutation.data).length > maxRecordBytes) {
+    return new SyncError('record_too_large', `A record may take at most ${maxRecordBytes} bytes of JSON`);
+  }
+  return collections.recordProblem(mutation.collection, mutation.op, clientFields(mutation.data));
+}
+
+/** What a client may set: `id`, `_version` and any `_`-prefixed field belong to the server and are dropped. */
+export function clientFields(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => key !== 'id' && !key.startsWith('_')));
 }
 
 export function parsePullRequest(body: unknown): PullRequest {

@@ -1,4 +1,4 @@
-import { SyncError } from '../protocol/index.ts';
+import { httpStatusOf, SyncError } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { createRecord, deleteRecord, type LocalWriteResult, patchRecord, replaceRecord } from './local-writes.ts';
 import { countPendingFor } from './outbox.ts';
@@ -71,18 +71,10 @@ async function readJsonObject(request: Request): Promise<Record<string, unknown>
   return body as Record<string, unknown>;
 }
 
-const STATUS_BY_CODE: Partial<Record<SyncError['code'], number>> = {
-  not_found: 404,
-  unknown_collection: 404,
-  method_not_allowed: 405,
-  already_exists: 409,
-  payload_too_large: 413,
-};
-
 function errorResponse(error: unknown): Response {
   const syncError =
     error instanceof SyncError ? error : new SyncError('internal_error', `Local database error: ${String(error)}`);
-  return json(syncError.toWire(), STATUS_BY_CODE[syncError.code] ?? (syncError.code === 'internal_error' ? 500 : 400));
+  return json(syncError.toWire(), httpStatusOf(syncError.code));
 }
 
 function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {

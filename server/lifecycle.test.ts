@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Mutation } from '../protocol/index.ts';
+import { parseServeArgs } from './cli-options.ts';
+import { openStorage } from './storage.ts';
+import { startTestServer } from './test-backends.ts';
+
+const batch = (size: number): Mutation[] =>
+  Array.from({ length: size }, (_, i) => ({
+    seq: i + 1,
+    id: `m${i}`,
+    collection: 'todos',
+    op: 'create',
+    recordId: `r${i}`,
+    data: { i },
+    baseVersion: null,
+    at: 1,
+  }));
+
+describe('server lifecycle', () => {
+  it('keeps its embedded data across a restart and answers /health', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'syncworker-data-'));
+    try {
+      const first = await startTestServer(dir);
+      expect(await first.request('GET', '/health')).toEqual({ status: 200, body: { status: 'ok' } });
+      await first.request('POST', '/sync/push', { clientId: 'c1', mutations: batch(3) });
+      await first.close();
+
+      const second = await startTestServer(dir);
+      const pulled = await second.request('POST', '/sync/pull', { cursor: null, clientId: 'c1' });
+      expect(pulled.body.changes.todos.upserted).toHaveLength(3);
+      expect(pulled.body.lastAppliedSeq).toBe(3);
+      await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finishes a push in flight before it shuts down: a batch is applied whole or not at all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'syncworker-data-'));
+    try {
+      const api = await startTestServer(dir);
+      const pushing = api.request('POST', '/sync/push', { clientId: 'c1', mutations: batch(300) });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const [answer] = await Promise.all([pushing.catch(() => null), api.close()]);
+      const storage = await openStorage(dir);
+      const [row] = await storage.query<{ n: number }>('SELECT count(*)::int AS n FROM syncworker_records');
+      await storage.close();
+      expect(answer?.status === 200 ? 300 : 0).toBe(Number(row?.n));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('syncworker serve arguments', () => {
+  it('maps flags to options', async () => {
+    const parsed = await parseServeArgs([
+      'serve',
+      '--port',
+      '9000',
+      '--db',
+      'memory',
+      '--auth',
+      'jwt',
+      '--jwt-secret',
+      's',
+      '--jwt-audience',
+      'app',
+      '--cors',
+      'https://a.test,https://b.test',
+    ]);
+    expect(parsed?.port).toBe(9000);
+    expect(parsed?.options).toMatchObject({
+      db: 'memory',
+      auth: { mode: 'jwt', secret: 's', audience: 'app' },
+      allowedOrigins: ['https://a.test', 'https://b.test'],
+    });
+  });
+
+  it('refuses incomplete or wrong flags with a message', async () => {
+    await expect(parseServeArgs(['serve', '--auth', 'jwt'])).rejects.toThrow(/needs --jwt-secret/);
+    await expect(parseServeArgs(['serve', '--auth', 'basic'])).rejects.toThrow(/none or jwt/);
+    await expect(parseServeArgs(['serve', '--port', 'http'])).rejects.toThrow(/port/);
+    expect(await parseServeArgs(['--help'])).toBeNull();
+  });
+});

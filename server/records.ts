@@ -1,0 +1,147 @@
+import type { SyncRecord } from '../protocol/index.ts';
+import type { Sql } from './storage.ts';
+
+/** Identifies a record; ids are unique per collection across users. */
+export interface RecordKey {
+  collection: string;
+  id: string;
+}
+
+/** A record as the server stores it (a tombstone when `isDeleted`). */
+export interface StoredRecord extends RecordKey {
+  /** The user the record belongs to; nobody else may read or write it. */
+  owner: string;
+  data: Record<string, unknown>;
+  version: number;
+  isDeleted: boolean;
+  /** The client id (or protocol) that last wrote it, and that writer's timestamp. */
+  writtenBy: string;
+  writtenAt: number;
+  /** Change numbers of its creation and of its latest change. */
+  createdSeq: number;
+  changeSeq: number;
+}
+
+/** Map key of a record within a batch. */
+export const keyOf = ({ collection, id }: RecordKey): string => `${collection}\u0000${id}`;
+
+interface RecordRow {
+  collection: string;
+  id: string;
+  owner: string;
+  data: Record<string, unknown>;
+  version: number;
+  deleted: boolean;
+  written_by: string;
+  written_at: number;
+  created_seq: number;
+  change_seq: number;
+}
+
+/** Reads the records of a batch in one query, whoever owns them: callers must compare `owner`. */
+export async function readRecords(tx: Sql, keys: RecordKey[]): Promise<Map<string, StoredRecord>> {
+  const rows = await tx.query<RecordRow>(
+    `SELECT r.collection, r.id, owner, data, version, deleted, written_by, written_at, created_seq, change_seq
+     FROM syncworker_records r JOIN unnest($1::text[], $2::text[]) AS k(collection, id)
+       ON r.collection = k.collection AND r.id = k.id`,
+    [keys.map((key) => key.collection), keys.map((key) => key.id)],
+  );
+  return new Map(
+    rows.map((row) => [
+      keyOf(row),
+      {
+        collection: row.collection,
+        id: row.id,
+        owner: row.owner,
+        data: row.data,
+        version: Number(row.version),
+        isDeleted: row.deleted,
+        writtenBy: row.written_by,
+        writtenAt: Number(row.written_at),
+        createdSeq: Number(row.created_seq),
+        changeSeq: Number(row.change_seq),
+      },
+    ]),
+  );
+}
+
+/** The state after writing `data` (null deletes) over `previous`, at change number `changeSeq`. */
+export function nextState(
+  previous: StoredRecord | null,
+  change: RecordKey & {
+    owner: string;
+    data: Record<string, unknown> | null;
+    changeSeq: number;
+    writtenBy: string;
+    writtenAt: number;
+  },
+): StoredRecord {
+  const isCreation = !previous || previous.isDeleted;
+  return {
+    collection: change.collection,
+    id: change.id,
+    owner: change.owner,
+    data: change.data ?? {},
+    version: (previous?.version ?? 0) + 1,
+    isDeleted: change.data === null,
+    writtenBy: change.writtenBy,
+    writtenAt: Math.trunc(change.writtenAt),
+    createdSeq: isCreation ? change.changeSeq : (previous?.createdSeq ?? change.changeSeq),
+    changeSeq: change.changeSeq,
+  };
+}
+
+/** Writes records' final states with one statement. The caller checked ownership. */
+export async function writeRecords(tx: Sql, records: StoredRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const column = <T>(pick: (record: StoredRecord) => T) => records.map(pick);
+  await tx.query(
+    `INSERT INTO syncworker_records
+       (owner, collection, id, data, version, deleted, change_seq, created_seq, written_by, written_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::boolean[],
+                          $7::bigint[], $8::bigint[], $9::text[], $10::bigint[])
+     ON CONFLICT (collection, id) DO UPDATE SET data = EXCLUDED.data, version = EXCLUDED.version,
+       deleted = EXCLUDED.deleted, change_seq = EXCLUDED.change_seq, created_seq = EXCLUDED.created_seq,
+       written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at`,
+    [
+      column((r) => r.owner),
+      column((r) => r.collection),
+      column((r) => r.id),
+      column((r) => JSON.stringify(r.data)),
+      column((r) => r.version),
+      column((r) => r.isDeleted),
+      column((r) => r.changeSeq),
+      column((r) => r.createdSeq),
+      column((r) => r.writtenBy),
+      column((r) => r.writtenAt),
+    ],
+  );
+}
+
+/**
+ * Reserves `count` change numbers for this user. The row lock is held until commit, so a
+ * user's changes commit in change-number order and a pull cursor can never skip one.
+ * Returns the number before the first reserved one.
+ */
+export async function reserveChangeSeqs(tx: Sql, owner: string, count: number): Promise<number> {
+  const [row] = await tx.query<{ change_seq: number }>(
+    `INSERT INTO syncworker_owners (owner, change_seq) VALUES ($1, $2)
+     ON CONFLICT (owner) DO UPDATE SET change_seq = syncworker_owners.change_seq + $2
+     RETURNING change_seq`,
+    [owner, count],
+  );
+  return Number(row?.change_seq) - count;
+}
+
+/** The user's latest change number (0 before any change). */
+export async function latestChangeSeq(tx: Sql, owner: string): Promise<number> {
+  const [row] = await tx.query<{ change_seq: number }>('SELECT change_seq FROM syncworker_owners WHERE owner = $1', [
+    owner,
+  ]);
+  return Number(row?.change_seq ?? 0);
+}
+
+/** The record as clients see it: its fields, `id` and the server's `_version`. */
+export function toRecord(id: string, data: Record<string, unknown>, version: number): SyncRecord {
+  return { ...data, id, _version: version };
+}

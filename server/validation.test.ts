@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mutation } from '../protocol/index.ts';
+import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
+
+const schema = {
+  todos: {
+    fields: { title: { type: 'string', required: true }, done: { type: 'boolean' }, rank: { type: 'integer' } },
+    conflict: 'lww',
+  },
+} as const;
+
+const create = (seq: number, data: Record<string, unknown>, fields: Partial<Mutation> = {}): Mutation => ({
+  seq,
+  id: `m${seq}`,
+  collection: 'todos',
+  op: 'create',
+  recordId: `r${seq}`,
+  data,
+  baseVersion: null,
+  at: Date.now(),
+  ...fields,
+});
+
+describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
+  let database: TestDatabase;
+  let api: TestServer;
+  const count = async (table: string) =>
+    Number((await api.server.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n);
+
+  beforeAll(async () => {
+    database = await backend.create();
+    api = await startTestServer(database.location, {
+      collections: schema,
+      maxBodyBytes: 8192,
+      maxMutationsPerPush: 5,
+      maxRecordBytes: 1000,
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+    await database.drop();
+  });
+
+  it('refuses malformed requests whole, applying nothing', async () => {
+    const valid = create(1, { title: 'ok' });
+    const cases: [string, unknown, Record<string, string>, number, string][] = [
+      ['invalid JSON', '{"clientId": "c1", "mutations": [', {}, 400, 'invalid_json'],
+      [
+        'wrong content type',
+        JSON.stringify({ clientId: 'c1', mutations: [valid] }),
+        { 'Content-Type': 'text/plain' },
+        415,
+        'unsupported_media_type',
+      ],
+      [
+        'body over the limit',
+        { clientId: 'c1', mutations: [create(1, { title: 'x'.repeat(9000) })] },
+        {},
+        413,
+        'payload_too_large',
+      ],
+      [
+        'too many mutations',
+        { clientId: 'c1', mutations: [1, 2, 3, 4, 5, 6].map((seq) => create(seq, { title: 't' })) },
+        {},
+        400,
+        'too_many_mutations',
+      ],
+      [
+        'seq not consecutive',
+        { clientId: 'c1', mutations: [valid, create(3, { title: 't' })] },
+        {},
+        400,
+        'invalid_body',
+      ],
+      ['bad client id', { clientId: 'no spaces!', mutations: [valid] }, {}, 400, 'invalid_body'],
+      ['mutations not an array', { clientId: 'c1', mutations: {} }, {}, 400, 'invalid_body'],
+      ['body not an object', [valid], {}, 400, 'invalid_body'],
+    ];
+    for (const [name, body, headers, status, code] of cases) {
+      const answer = await api.request('POST', '/sync/push', body, headers);
+      expect({ name, status: answer.status, code: answer.body.error.code }).toEqual({ name, status, code });
+    }
+    expect(await count('syncworker_records')).toBe(0);
+    expect(await count('syncworker_mutations')).toBe(0);
+  });
+
+  it('rejects each invalid mutation with its code, still processing the rest', async () => {
+    const mutations = [
+      create(1, { title: 'kept', _version: 99, _owner: 'eve', id: 'spoofed' }),
+      create(2, { title: 'x' }, { collection: 'lists' }),
+      create(3, { title: 'x', colour: 'red' }),
+      create(4, { title: 42 }),
+      create(5, { done: true }),
+    ];
+    const first = await api.request('POST', '/sync/push', { clientId: 'c1', mutations });
+    const more = [
+      create(6, JSON.parse('{"title": "x", "__proto__": {"polluted": true}}')),
+      create(7, { title: 'x' }, { recordId: '' }),
+      create(8, { title: 'x'.repeat(2000) }),
+      create(9, { title: 'x', rank: 1.5 }),
+    ];
+    const second = await api.request('POST', '/sync/push', { clientId: 'c1', mutations: more });
+    const outcomes = [...first.body.results, ...second.body.results].map(
+      (r: { status: string; error?: { code: string } }) => (r.error ? r.error.code : r.status),
+    );
+    expect(outcomes).toEqual([
+      'applied',
+      'unknown_collection',
+      'unknown_field',
+      'invalid_field_type',
+      'missing_field',
+      'invalid_record',
+      'invalid_id',
+      'record_too_large',
+      'invalid_field_type',
+    ]);
+    expect(second.body.lastAppliedSeq).toBe(9);
+    expect(first.body.results[0].record).toEqual({ id: 'r1', title: 'kept', _version: 1 });
+    const rows = await api.server.storage.query<{ id: string; data: object; owner: string }>(
+      'SELECT id, data, owner FROM syncworker_records',
+    );
+    expect(rows).toEqual([{ id: 'r1', data: { title: 'kept' }, owner: 'anonymous' }]);
+  });
+
+  it('validates pull requests', async () => {
+    for (const body of [
+      { cursor: 5 },
+      { cursor: null, limit: 0 },
+      { cursor: null, collections: ['Bad Name'] },
+      { cursor: 'not-ours' },
+    ]) {
+      const answer = await api.request('POST', '/sync/pull', body);
+      expect([answer.status, answer.body.error.code]).toEqual([400, 'invalid_body']);
+    }
+  });
+
+  it('answers unknown endpoints and methods with codes', async () => {
+    expect((await api.request('POST', '/sync/nothing', {})).body.error.code).toBe('not_found');
+    expect((await api.request('GET', '/sync/push')).body.error.code).toBe('method_not_allowed');
+  });
+});
