@@ -1,9 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Mutation } from '../protocol/index.ts';
 import { parseServeArgs } from './cli-options.ts';
+import { createServer } from './create-server.ts';
+import { silentLogger } from './logger.ts';
 import { openStorage } from './storage.ts';
 import { startTestServer } from './test-backends.ts';
 
@@ -51,6 +55,31 @@ describe('server lifecycle', () => {
       expect(answer?.status === 200 ? 300 : 0).toBe(Number(row?.n));
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('mounting in an existing Node server', () => {
+  it('answers its own paths and leaves the others to the app', async () => {
+    const sync = await createServer({ db: 'memory', logger: silentLogger });
+    const app = createHttpServer((request, response) => {
+      void sync.handle(request, response).then((isHandled) => {
+        if (!isHandled) response.end('the app');
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      expect(await (await fetch(`${url}/about`)).text()).toBe('the app');
+      const pulled = await fetch(`${url}/sync/pull`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"cursor":null}',
+      });
+      expect(await pulled.json()).toMatchObject({ changes: {}, hasMore: false });
+    } finally {
+      app.close();
+      await sync.close();
     }
   });
 });

@@ -140,6 +140,32 @@ describe.each(TEST_BACKENDS)('push and pull on $name', (backend) => {
     expect(newer.results[0]).toMatchObject({ status: 'conflict', record: { title: 'from a', _version: 5 } });
   });
 
+  it('resolves with a custom function when used as a library', async () => {
+    strategy = ({ server, client }) => ({ ...server, ...client, merged: true });
+    await push({ clientId: 'a', mutations: [mutation(1, { recordId: 't', data: { title: 'v1' } })] });
+    await push({
+      clientId: 'b',
+      mutations: [mutation(1, { op: 'update', recordId: 't', data: { done: true }, baseVersion: 1 })],
+    });
+    const answer = await push({
+      clientId: 'a',
+      mutations: [mutation(2, { op: 'update', recordId: 't', data: { title: 'v2' }, baseVersion: 1 })],
+    });
+    expect(answer.results[0]).toMatchObject({
+      status: 'conflict',
+      record: { title: 'v2', done: true, merged: true, _version: 3 },
+    });
+  });
+
+  it('pulls only the collections asked for', async () => {
+    await push({
+      clientId: 'c1',
+      mutations: [mutation(1), mutation(2, { collection: 'notes' }), mutation(3, { collection: 'tags' })],
+    });
+    const page = await pullChanges(storage, 'alice', { cursor: null, collections: ['notes', 'tags'] });
+    expect(Object.keys(page.changes).sort()).toEqual(['notes', 'tags']);
+  });
+
   it('does not flag a conflict for changes made on top of the client’s own writes', async () => {
     await push({ clientId: 'a', mutations: [mutation(1, { recordId: 't' })] });
     const answer = await push({
