@@ -4,7 +4,7 @@ import { installSyncWorker } from 'syncworker/sw';
 
 declare const self: ServiceWorkerGlobalScope;
 
-installSyncWorker({ routes: { '/api/todos': 'todos' } });
+installSyncWorker({ routes: { '/api/todos': 'todos' }, replayRoutes: ['/api/rpc'] });
 
 const SHELL_CACHE = 'demo-shell-v1';
 const SHELL = ['/', '/app.js'];

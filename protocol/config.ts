@@ -1,14 +1,39 @@
-/** URL path prefix -> collection name, e.g. `{ '/api/todos': 'todos' }`. */
-export type RestRoutes = Record<string, string>;
+/** How a route answers reads. */
+export type RouteStrategy =
+  /** Answer from local data at once (default). */
+  | 'local-first'
+  /** Sync with the server first (bounded by `networkTimeoutMs`), then answer from local data. */
+  | 'network-first';
+
+export interface RestRoute {
+  collection: string;
+  strategy?: RouteStrategy;
+}
+
+/** URL path prefix -> collection name or route, e.g. `{ '/api/todos': 'todos' }`. */
+export type RestRoutes = Record<string, string | RestRoute>;
 
 /** Configuration of the worker runtime (`installSyncWorker`, or the ready-made worker's `?config=`). */
 export interface SyncWorkerConfig {
   /** REST routes answered from local data. */
   routes: RestRoutes;
-  /** Where the sync server's `/push` and `/pull` live. Default: `/sync` on the worker's origin. */
+  /**
+   * URL path prefixes of non-CRUD endpoints (e.g. `/api/send-invite`): tried on the network; on a
+   * network failure the request is queued, answered `202` with `X-Sync-Queued`, and replayed later.
+   */
+  replayRoutes?: string[];
+  /** Request headers kept when a request is queued for replay. Default: content-type, accept, accept-language. Never `Authorization`. */
+  replayHeaders?: string[];
+  /** Where the sync server's `/push`, `/pull` and `/events` live. Default: `/sync` on the worker's origin. */
   syncUrl?: string;
-  /** Name of the IndexedDB database. Default: `syncworker`. */
+  /** Base name of the IndexedDB databases (one per user). Default: `syncworker`. */
   databaseName?: string;
   /** Take control of open pages as soon as the worker activates. Default: true. */
   claimClients?: boolean;
+  /** Register Background Sync where the browser has it. Default: true. */
+  backgroundSync?: boolean;
+  /** How long a `network-first` read waits for the server. Default: 3000 ms. */
+  networkTimeoutMs?: number;
+  /** At sign-out, keep the user's unsent changes for their next sign-in (`park`) or delete their data (`clear`). Default: `park`. */
+  signOut?: 'park' | 'clear';
 }

@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   'missing_field',
   'conflict',
   'rate_limited',
+  'quota_exceeded',
+  'shutting_down',
+  'request_failed',
   'version_mismatch',
   'worker_unavailable',
   'network_error',
@@ -89,9 +92,11 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  quota_exceeded: 507,
   internal_error: 500,
   server_error: 502,
   worker_unavailable: 503,
+  shutting_down: 503,
 };
 
 /** The HTTP status for an error code. */

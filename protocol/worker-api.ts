@@ -1,10 +1,31 @@
 import type { WireError } from './errors.ts';
+import type { MutationOp, MutationStatus, SyncRecord } from './wire.ts';
+
+/** Why the worker is not syncing although it has work. */
+export type PauseReason =
+  /** The server refused the token: the page must hand over a fresh one (`setToken`). */
+  | 'unauthorized'
+  /** Paused on purpose (devtools offline toggle, `pause()`). */
+  | 'manual';
+
+export interface StorageState {
+  usage: number | null;
+  quota: number | null;
+  /** Whether the browser promised not to evict this origin's data. */
+  isPersisted: boolean | null;
+  /** Set when a write failed because the origin ran out of storage. */
+  error: WireError | null;
+}
 
 /** What the worker reports about synchronisation. */
 export interface SyncStatus {
+  /** The signed-in user, or null for the anonymous database. */
+  userId: string | null;
   /** Outbox entries not yet acknowledged by the server. */
   pending: number;
-  /** Whether a sync run is in progress. */
+  /** Replay-route requests waiting to be sent. */
+  queuedRequests: number;
+  deadLetters: number;
   isSyncing: boolean;
   /** Epoch ms of the last successful sync run, or null. */
   lastSyncAt: number | null;
@@ -12,6 +33,29 @@ export interface SyncStatus {
   nextAttemptAt: number | null;
   /** The error of the last failed run, or null after a success. */
   lastError: WireError | null;
+  pausedReason: PauseReason | null;
+  storage: StorageState;
+}
+
+/** What became of one pushed mutation, told to every tab. */
+export interface MutationOutcome {
+  seq: number;
+  mutationId: string;
+  collection: string;
+  recordId: string;
+  op: MutationOp;
+  status: MutationStatus;
+  record?: SyncRecord | null;
+  error?: WireError;
+}
+
+/** An entry of the worker's bounded sync log. */
+export interface SyncLogEntry {
+  id?: number;
+  at: number;
+  kind: 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user';
+  message: string;
+  details?: Record<string, unknown>;
 }
 
 export interface Handshake {
@@ -24,12 +68,20 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError 
 /** The worker's Comlink surface: the worker implements it, the page wraps it. */
 export interface WorkerApi {
   /** First call on every link: exchanges protocol versions. */
-  handshake(page: Handshake): Promise<Outcome<Handshake>>;
-  /** Runs a sync now (push then pull), ignoring backoff. */
+  handshake(page: Handshake): Promise<Outcome<Handshake & { syncUrl: string }>>;
+  /** Runs a sync now (push, replay, pull), ignoring backoff; resolves to the status after it. */
   syncNow(): Promise<Outcome<SyncStatus>>;
-  /** Asks for a sync soon, honouring backoff (visibility, online, timer). */
+  /** Asks for a sync soon, honouring backoff (visibility, online, timer, realtime poke). */
   kick(reason: string): Promise<Outcome<void>>;
   status(): Promise<Outcome<SyncStatus>>;
+  /** Hands over a fresh token for the current user; resumes a queue paused by a 401. */
+  setToken(token: string | null): Promise<Outcome<void>>;
+  /** Switches to `userId`'s own database; the previous user's unsent changes stay with them. */
+  signIn(userId: string, token: string | null): Promise<Outcome<SyncStatus>>;
+  /** Returns to the anonymous database, parking or clearing the user's data (`SyncWorkerConfig.signOut`). */
+  signOut(): Promise<Outcome<SyncStatus>>;
+  /** The latest entries of the sync log, newest last. */
+  log(limit: number): Promise<Outcome<SyncLogEntry[]>>;
 }
 
 /** Message a page posts to the worker to open a Comlink link on `port` (a MessagePort). */
@@ -39,7 +91,11 @@ export interface ConnectMessage<Port = unknown> {
 }
 
 /** Broadcast from the worker to every page (BroadcastChannel `syncworker`). */
-export type WorkerEvent = { type: 'changed'; collections: string[] } | { type: 'status'; status: SyncStatus };
+export type WorkerEvent =
+  | { type: 'changed'; collections: string[] }
+  | { type: 'status'; status: SyncStatus }
+  | { type: 'outcomes'; outcomes: MutationOutcome[] }
+  | { type: 'progress'; pulled: number; hasMore: boolean };
 
 /** Name of the BroadcastChannel the worker announces changes on. */
 export const BROADCAST_CHANNEL = 'syncworker';

@@ -63,6 +63,9 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir) : null;
   let httpServer: Server | null = null;
+  let inFlight = 0;
+  let isClosing = false;
+  let onDrained = () => {};
 
   async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
     const { pathname } = url;
@@ -111,11 +114,19 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://host');
     let isHandled = true;
+    inFlight += 1;
     try {
+      if (isClosing) {
+        response.setHeader('Connection', 'close');
+        throw new SyncError('shutting_down', 'The server is shutting down; retry in a moment');
+      }
       isHandled = await route(request, response, url);
     } catch (error) {
       sendError(response, error);
       if (!(error instanceof SyncError)) logger({ level: 'error', msg: 'request failed', error: String(error) });
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) onDrained();
     }
     if (isHandled && url.pathname.startsWith('/sync/')) {
       const ms = Math.round(performance.now() - started);
@@ -147,10 +158,13 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
       });
     },
     async close() {
+      isClosing = true;
       const server = httpServer;
       const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-      server?.closeIdleConnections();
       await pokes.close();
+      // Requests in flight finish (a push commits whole or not at all) before the database closes.
+      if (inFlight > 0) await new Promise<void>((resolve) => (onDrained = resolve));
+      server?.closeAllConnections();
       await closed;
       await storage.close();
     },

@@ -92,6 +92,11 @@ describe.each(TEST_BACKENDS)('push and pull on $name', (backend) => {
       ['applied', undefined],
     ]);
     expect(answer.lastAppliedSeq).toBe(3);
+    const resent = await push({ clientId: 'c1', mutations: [mutation(1, { collection: 'Not A Name' }), mutation(2)] });
+    expect(resent.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['duplicate', 'unknown_collection'],
+      ['duplicate', undefined],
+    ]);
   });
 
   it('never stores server-owned fields sent by a client', async () => {

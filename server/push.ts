@@ -41,10 +41,13 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
       const written = new Map<string, StoredRecord>();
       const fresh = request.mutations.filter((mutation) => mutation.seq > lastAppliedSeq);
       let changeSeq = await reserveChangeSeqs(tx, context.owner, fresh.length);
+      const earlierErrors = await rejectionsAmong(tx, request.clientId, request.mutations, lastAppliedSeq);
       const results: MutationResult[] = [];
       for (const mutation of request.mutations) {
         if (mutation.seq <= lastAppliedSeq) {
-          results.push({ seq: mutation.seq, status: 'duplicate', record: visibleRecord(context, records, mutation) });
+          const error = earlierErrors.get(mutation.seq);
+          const record = visibleRecord(context, records, mutation);
+          results.push({ seq: mutation.seq, status: 'duplicate', record, ...(error ? { error } : {}) });
           continue;
         }
         changeSeq += 1;
@@ -84,13 +87,32 @@ async function lockClient(tx: Sql, owner: string, clientId: string): Promise<num
   return Number(client.last_applied_seq);
 }
 
+/**
+ * The errors of already-processed mutations of this request that were rejected: a client whose
+ * answer got lost learns of the rejection from the duplicate, so nothing is dropped silently.
+ */
+async function rejectionsAmong(
+  tx: Sql,
+  clientId: string,
+  mutations: Mutation[],
+  lastAppliedSeq: number,
+): Promise<Map<number, { code: string; message: string }>> {
+  const seqs = mutations.filter((mutation) => mutation.seq <= lastAppliedSeq).map((mutation) => mutation.seq);
+  if (seqs.length === 0) return new Map();
+  const rows = await tx.query<{ seq: number; error: { code: string; message: string } }>(
+    `SELECT seq, error FROM syncworker_mutations WHERE client_id = $1 AND seq = ANY($2::bigint[]) AND status = 'rejected'`,
+    [clientId, seqs],
+  );
+  return new Map(rows.map((row) => [Number(row.seq), row.error]));
+}
+
 /** One ledger row per processed mutation: the audit trail and count of what was applied. */
 async function recordLedger(tx: Sql, clientId: string, fresh: Mutation[], results: MutationResult[]): Promise<void> {
   if (fresh.length === 0) return;
-  const statusBySeq = new Map(results.map((result) => [result.seq, result.status]));
+  const bySeq = new Map(results.map((result) => [result.seq, result]));
   await tx.query(
-    `INSERT INTO syncworker_mutations (client_id, seq, mutation_id, collection, record_id, op, status)
-     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    `INSERT INTO syncworker_mutations (client_id, seq, mutation_id, collection, record_id, op, status, error)
+     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])`,
     [
       clientId,
       fresh.map((m) => m.seq),
@@ -98,7 +120,11 @@ async function recordLedger(tx: Sql, clientId: string, fresh: Mutation[], result
       fresh.map((m) => String(m.collection)),
       fresh.map((m) => String(m.recordId)),
       fresh.map((m) => String(m.op)),
-      fresh.map((m) => statusBySeq.get(m.seq) ?? 'rejected'),
+      fresh.map((m) => bySeq.get(m.seq)?.status ?? 'rejected'),
+      fresh.map((m) => {
+        const error = bySeq.get(m.seq)?.error;
+        return error ? JSON.stringify(error) : null;
+      }),
     ],
   );
 }

@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS syncworker_mutations (
   record_id text NOT NULL,
   op text NOT NULL,
   status text NOT NULL,
+  error jsonb,
   applied_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (client_id, seq)
 );

@@ -46,17 +46,19 @@ export async function openTestStorage(backend: TestBackend): Promise<{ storage: 
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server answered.
+type AnyJson = any;
+
 export interface TestServer {
   server: SyncServer;
   url: string;
   /** Sends a request; JSON bodies are encoded unless given as a string. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server answered.
   request(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: AnyJson }>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { Workbox } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
-import { SyncClient } from './sync-client.ts';
+import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
 
 export interface ConnectOptions {
@@ -17,6 +17,12 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Milliseconds between sync kicks while the page is visible. Default: 30000. */
   syncIntervalMs?: number;
+  /** Supplies the user's token (JWT); called at connect and again whenever the server refuses it. */
+  getToken?: TokenProvider;
+  /** Hold the server's realtime poke stream (`/sync/events`) and pull on each poke. Default: true. */
+  realtime?: boolean;
+  /** Ask the browser to keep this site's data from eviction (`navigator.storage.persist()`). Default: true. */
+  persistStorage?: boolean;
 }
 
 /**
@@ -36,8 +42,16 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   await workbox.register({ immediate: true });
   await controlled(navigator.serviceWorker);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
-  await link.open();
-  return new SyncClient(link, options.syncIntervalMs ?? 30_000);
+  const { syncUrl } = await link.open();
+  if (options.persistStorage ?? true) await navigator.storage?.persist?.().catch(() => false);
+  const client = new SyncClient(link, {
+    syncUrl,
+    syncIntervalMs: options.syncIntervalMs ?? 30_000,
+    getToken: options.getToken,
+    realtime: options.realtime ?? true,
+  });
+  await client.start();
+  return client;
 }
 
 function workerUrl({ serviceWorkerUrl = '/syncworker-sw.js', config }: ConnectOptions): string {

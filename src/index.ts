@@ -1,6 +1,10 @@
 export type {
   ErrorCode,
+  MutationOutcome,
+  PauseReason,
   RestRoutes,
+  StorageState,
+  SyncLogEntry,
   SyncRecord,
   SyncStatus,
   SyncWorkerConfig,
@@ -8,4 +12,4 @@ export type {
 } from '../protocol/index.ts';
 export { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 export { type ConnectOptions, connect } from './connect.ts';
-export type { SyncClient, SyncClientEventMap } from './sync-client.ts';
+export type { SyncClient, SyncClientEventMap, TokenProvider } from './sync-client.ts';

@@ -21,9 +21,9 @@ export class WorkerLink {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Opens the link and checks protocol versions; throws `version_mismatch` or `worker_unavailable`. */
-  async open(): Promise<void> {
-    await this.call((api) => api.handshake({ protocolVersion: PROTOCOL_VERSION }));
+  /** Opens the link and checks protocol versions; resolves to the worker's sync URL. Throws `version_mismatch` or `worker_unavailable`. */
+  async open(): Promise<{ syncUrl: string }> {
+    return this.call((api) => api.handshake({ protocolVersion: PROTOCOL_VERSION }));
   }
 
   /** Calls the worker, reconnecting and re-sending if the worker was stopped meanwhile. */

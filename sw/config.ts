@@ -1,19 +1,47 @@
-import type { RestRoutes, SyncWorkerConfig } from '../protocol/index.ts';
+import type { RouteStrategy, SyncWorkerConfig } from '../protocol/index.ts';
 
+export interface ResolvedRoute {
+  /** Path prefix without a trailing slash. */
+  prefix: string;
+  collection: string;
+  strategy: RouteStrategy;
+}
+
+/** The worker configuration with every default filled in. */
 export interface ResolvedConfig {
-  routes: RestRoutes;
+  routes: ResolvedRoute[];
+  replayRoutes: string[];
+  replayHeaders: string[];
   syncUrl: string;
   databaseName: string;
   claimClients: boolean;
+  backgroundSync: boolean;
+  networkTimeoutMs: number;
+  signOut: 'park' | 'clear';
   collections: string[];
 }
 
+const DEFAULT_REPLAY_HEADERS = ['content-type', 'accept', 'accept-language'];
+
 export function resolveConfig(config: SyncWorkerConfig, origin: string): ResolvedConfig {
+  const routes = Object.entries(config.routes).map(([prefix, route]) => ({
+    prefix: prefix.replace(/\/+$/, ''),
+    collection: typeof route === 'string' ? route : route.collection,
+    strategy: (typeof route === 'string' ? undefined : route.strategy) ?? 'local-first',
+  }));
   return {
-    routes: config.routes,
-    syncUrl: new URL(config.syncUrl ?? '/sync', origin).href,
+    routes,
+    replayRoutes: (config.replayRoutes ?? []).map((prefix) => prefix.replace(/\/+$/, '')),
+    // Authorization is never stored: a replay carries the token current at replay time.
+    replayHeaders: (config.replayHeaders ?? DEFAULT_REPLAY_HEADERS)
+      .map((name) => name.toLowerCase())
+      .filter((name) => name !== 'authorization'),
+    syncUrl: new URL(config.syncUrl ?? '/sync', origin).href.replace(/\/+$/, ''),
     databaseName: config.databaseName ?? 'syncworker',
     claimClients: config.claimClients ?? true,
-    collections: [...new Set(Object.values(config.routes))],
+    backgroundSync: config.backgroundSync ?? true,
+    networkTimeoutMs: config.networkTimeoutMs ?? 3000,
+    signOut: config.signOut ?? 'park',
+    collections: [...new Set(routes.map((route) => route.collection))],
   };
 }

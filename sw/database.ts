@@ -1,5 +1,5 @@
 import { Dexie, type Table } from 'dexie';
-import type { Mutation, SyncRecord, WireError } from '../protocol/index.ts';
+import type { Mutation, SyncLogEntry, SyncRecord, WireError } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 
 /** A queued local mutation (DESIGN.md section 2). */
@@ -10,26 +10,43 @@ export interface OutboxEntry extends Omit<Mutation, 'id'> {
   nextAttemptAt: number | null;
 }
 
-/** A mutation the server rejected for good, kept for the app to inspect. */
-export interface DeadLetter extends OutboxEntry {
-  error: WireError;
-  rejectedAt: number;
+/** A replay-route request that failed on the network, waiting to be sent again. */
+export interface QueuedRequest {
+  /** Insertion order: requests are replayed in it. */
+  order?: number;
+  /** Also the `Idempotency-Key` of every replay. */
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+  queuedAt: number;
+  attempts: number;
+  lastError: WireError | null;
 }
+
+/** Something the server refused for good, kept for the app to inspect, retry or discard. */
+export type DeadLetter = { id: string; error: WireError; rejectedAt: number } & (
+  | { kind: 'mutation'; mutation: OutboxEntry }
+  | { kind: 'request'; request: QueuedRequest; status: number }
+);
 
 export interface MetaEntry {
   key: MetaKey;
   value: unknown;
 }
 
-export type MetaKey = 'clientId' | 'nextSeq' | 'cursor' | 'lastAppliedSeq';
+export type MetaKey = 'clientId' | 'nextSeq' | 'cursor' | 'lastAppliedSeq' | 'token';
 
-const RESERVED_TABLES = ['outbox', 'meta', 'deadLetters'];
+const RESERVED_TABLES = ['outbox', 'meta', 'deadLetters', 'requests', 'log'];
 
 /** The worker's IndexedDB database: one table per collection plus the sync bookkeeping. */
 export class SyncDatabase extends Dexie {
   declare outbox: Table<OutboxEntry, number>;
   declare meta: Table<MetaEntry, MetaKey>;
-  declare deadLetters: Table<DeadLetter, number>;
+  declare deadLetters: Table<DeadLetter, string>;
+  declare requests: Table<QueuedRequest, number>;
+  declare log: Table<SyncLogEntry, number>;
   readonly collections: readonly string[];
 
   constructor(name: string, collections: readonly string[]) {
@@ -47,7 +64,9 @@ export class SyncDatabase extends Dexie {
     this.version(1).stores({
       outbox: 'seq, [collection+recordId]',
       meta: 'key',
-      deadLetters: 'seq',
+      deadLetters: 'id, rejectedAt',
+      requests: '++order, id',
+      log: '++id',
       ...Object.fromEntries(collections.map((collection) => [collection, 'id'])),
     });
   }

@@ -1,22 +1,50 @@
 import type { PullResponse } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { countPendingFor, removeAcknowledged } from './outbox.ts';
+import { appendLog } from './sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Records per pull page. */
 const PULL_PAGE_SIZE = 1000;
 
-/** Pulls every change since the stored cursor, page by page; returns the collections that changed. */
-export async function pullChanges(db: SyncDatabase, transport: SyncTransport, clientId: string): Promise<Set<string>> {
-  const changed = new Set<string>();
+export interface PullReport {
+  changed: Set<string>;
+  /** Records received in this run. */
+  pulled: number;
+  /** False when the run's time budget ran out while the server had more. */
+  isComplete: boolean;
+}
+
+/**
+ * Pulls every change since the stored cursor, page by page, until done or `deadline` passes.
+ * The cursor is saved with each page, so an interrupted pull (or bootstrap) resumes where it stopped.
+ */
+export async function pullChanges(
+  db: SyncDatabase,
+  transport: SyncTransport,
+  clientId: string,
+  deadline: number,
+  onProgress: (pulled: number, hasMore: boolean) => void,
+): Promise<PullReport> {
+  const report: PullReport = { changed: new Set(), pulled: 0, isComplete: true };
   for (let hasMore = true; hasMore; ) {
+    if (Date.now() > deadline) {
+      report.isComplete = false;
+      break;
+    }
     const cursor = (await db.getMeta<string>('cursor')) ?? null;
-    const request = { cursor, clientId, collections: [...db.collections], limit: PULL_PAGE_SIZE };
-    const page = await transport.pull(request);
-    for (const collection of await applyPullPage(db, page)) changed.add(collection);
+    const page = await transport.pull({ cursor, clientId, collections: [...db.collections], limit: PULL_PAGE_SIZE });
+    for (const collection of await applyPullPage(db, page)) report.changed.add(collection);
+    const received = Object.values(page.changes).reduce(
+      (sum, changes) => sum + changes.upserted.length + changes.deleted.length,
+      0,
+    );
+    report.pulled += received;
     hasMore = page.hasMore;
+    if (received > 0 || hasMore) onProgress(report.pulled, hasMore);
   }
-  return changed;
+  if (report.pulled > 0) await appendLog(db, { kind: 'pull', message: `pulled ${report.pulled} change(s)` });
+  return report;
 }
 
 /**

@@ -1,24 +1,49 @@
-import type { MutationResult, PushResponse, SyncRecord } from '../protocol/index.ts';
+import type { MutationOutcome, MutationResult, PushResponse, SyncRecord } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { countPendingFor, peekOutbox, removeAcknowledged } from './outbox.ts';
+import { appendLog } from './sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Mutations sent per push request; the server accepts up to 500. */
-const PUSH_BATCH_SIZE = 100;
+const PUSH_BATCH_SIZE = 200;
 
-/** Sends the whole outbox in `seq` order; returns the collections whose local records changed. */
-export async function pushOutbox(db: SyncDatabase, transport: SyncTransport, clientId: string): Promise<Set<string>> {
-  const changed = new Set<string>();
+export interface PushReport {
+  /** Collections whose local records changed (server versions adopted, rejections undone). */
+  changed: Set<string>;
+  outcomes: MutationOutcome[];
+  /** False when the run's time budget ran out before the outbox was empty. */
+  isComplete: boolean;
+}
+
+/** Sends the outbox in `seq` order, batch by batch, until it is empty or `deadline` passes. */
+export async function pushOutbox(
+  db: SyncDatabase,
+  transport: SyncTransport,
+  clientId: string,
+  deadline: number,
+): Promise<PushReport> {
+  const report: PushReport = { changed: new Set(), outcomes: [], isComplete: true };
   for (
     let batch = await peekOutbox(db, PUSH_BATCH_SIZE);
     batch.length > 0;
     batch = await peekOutbox(db, PUSH_BATCH_SIZE)
   ) {
+    if (Date.now() > deadline) {
+      report.isComplete = false;
+      break;
+    }
     const response = await pushBatch(db, transport, clientId, batch);
-    for (const collection of await applyPushResponse(db, batch, response)) changed.add(collection);
+    await applyPushResponse(db, batch, response, report);
+    const counts = new Map<string, number>();
+    for (const { status } of report.outcomes.slice(-batch.length)) counts.set(status, (counts.get(status) ?? 0) + 1);
+    await appendLog(db, {
+      kind: 'push',
+      message: `pushed ${batch.length} mutation(s): ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
+      details: { firstSeq: batch[0]?.seq, lastAppliedSeq: response.lastAppliedSeq },
+    });
   }
-  return changed;
+  return report;
 }
 
 async function pushBatch(
@@ -35,14 +60,30 @@ async function pushBatch(
     return await transport.push({ clientId, mutations });
   } catch (error) {
     if (error instanceof SyncError && error.code === 'seq_gap') {
-      return { lastAppliedSeq: await resolveSeqGap(db, error, batch), results: [] };
+      return { lastAppliedSeq: resolveSeqGap(error, batch), results: [] };
     }
+    await noteFailedAttempt(db, batch, error);
     throw error;
   }
 }
 
+/** Counts the attempt on each entry of a batch that could not be delivered, for the devtools panel. */
+async function noteFailedAttempt(db: SyncDatabase, batch: OutboxEntry[], error: unknown): Promise<void> {
+  const lastError =
+    error instanceof SyncError
+      ? { code: error.code, message: error.message }
+      : { code: 'internal_error' as const, message: String(error) };
+  await db.outbox
+    .where('seq')
+    .anyOf(batch.map((entry) => entry.seq))
+    .modify((entry) => {
+      entry.attempts += 1;
+      entry.lastError = lastError;
+    });
+}
+
 /** A `seq_gap` means an earlier push succeeded but its answer was lost: the server's count settles it. */
-async function resolveSeqGap(db: SyncDatabase, error: SyncError, batch: OutboxEntry[]): Promise<number> {
+function resolveSeqGap(error: SyncError, batch: OutboxEntry[]): number {
   const lastAppliedSeq = Number(error.details?.lastAppliedSeq);
   const first = batch[0]?.seq ?? 0;
   if (!Number.isInteger(lastAppliedSeq) || lastAppliedSeq < first) {
@@ -51,31 +92,52 @@ async function resolveSeqGap(db: SyncDatabase, error: SyncError, batch: OutboxEn
       `The server expects seq ${lastAppliedSeq + 1} but the outbox starts at ${first}; mutations were lost locally`,
     );
   }
-  await db.setMeta('lastAppliedSeq', lastAppliedSeq);
   return lastAppliedSeq;
 }
 
 /** Settles a pushed batch in one transaction: drop what was processed, adopt the server's records, park rejections. */
-async function applyPushResponse(db: SyncDatabase, batch: OutboxEntry[], response: PushResponse): Promise<Set<string>> {
+async function applyPushResponse(
+  db: SyncDatabase,
+  batch: OutboxEntry[],
+  response: PushResponse,
+  report: PushReport,
+): Promise<void> {
   const tables = [...new Set(batch.map((entry) => entry.collection))].map((collection) => db.records(collection));
-  const changed = new Set<string>();
   await db.transaction('rw', [...tables, db.outbox, db.meta, db.deadLetters], async () => {
     const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
     for (const entry of await removeAcknowledged(db, response.lastAppliedSeq)) {
       const result = resultsBySeq.get(entry.seq);
-      if (result?.status === 'rejected') await parkRejected(db, entry, result);
+      // A duplicate carrying an error was rejected the first time, when its answer got lost.
+      const isRejected =
+        result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
+      if (isRejected) await parkRejected(db, entry, result);
       if (result && result.record !== undefined && (await adoptServerRecord(db, entry, result.record))) {
-        changed.add(entry.collection);
+        report.changed.add(entry.collection);
       }
+      report.outcomes.push({
+        seq: entry.seq,
+        mutationId: entry.mutationId,
+        collection: entry.collection,
+        recordId: entry.recordId,
+        op: entry.op,
+        status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
+        ...(result?.record !== undefined ? { record: result.record } : {}),
+        ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
+      });
     }
     await db.setMeta('lastAppliedSeq', response.lastAppliedSeq);
   });
-  return changed;
 }
 
 async function parkRejected(db: SyncDatabase, entry: OutboxEntry, result: MutationResult): Promise<void> {
   const error = SyncError.fromWire({ error: result.error }, 'The server rejected this mutation');
-  await db.deadLetters.put({ ...entry, error: { code: error.code, message: error.message }, rejectedAt: Date.now() });
+  await db.deadLetters.put({
+    id: entry.mutationId,
+    kind: 'mutation',
+    mutation: entry,
+    error: error.toWire().error,
+    rejectedAt: Date.now(),
+  });
 }
 
 /** Stores the server's version of a record unless newer local changes still wait to be pushed. */

@@ -3,16 +3,33 @@ import type { SyncDatabase } from './database.ts';
 import { createRecord, deleteRecord, type LocalWriteResult, patchRecord, replaceRecord } from './local-writes.ts';
 import { countPendingFor } from './outbox.ts';
 import { applyListQuery, parseListQuery, type RestMatch } from './rest-router.ts';
+import type { UserSpace } from './user-space.ts';
 
 /** Largest request body the worker accepts for one record. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Answers an intercepted REST request from local data (DESIGN.md section 3). */
-export async function handleRestRequest(request: Request, match: RestMatch, db: SyncDatabase): Promise<Response> {
+/**
+ * Answers an intercepted REST request from local data (DESIGN.md section 3). A `network-first`
+ * read first lets a sync run bring in the server's changes, waiting at most `networkTimeoutMs`.
+ */
+export async function handleRestRequest(
+  request: Request,
+  match: RestMatch,
+  space: UserSpace,
+  networkTimeoutMs: number,
+): Promise<Response> {
   try {
-    return await route(request, match, db);
+    if (match.strategy === 'network-first' && request.method.toUpperCase() === 'GET') {
+      await Promise.race([
+        space.scheduler.request({ force: true }),
+        new Promise((resolve) => setTimeout(resolve, networkTimeoutMs)),
+      ]);
+    }
+    return await route(request, match, space.db);
   } catch (error) {
-    return errorResponse(error);
+    const syncError = asSyncError(error);
+    if (syncError.code === 'quota_exceeded') space.noteStorageError(syncError);
+    return json(syncError.toWire(), httpStatusOf(syncError.code));
   }
 }
 
@@ -71,10 +88,13 @@ async function readJsonObject(request: Request): Promise<Record<string, unknown>
   return body as Record<string, unknown>;
 }
 
-function errorResponse(error: unknown): Response {
-  const syncError =
-    error instanceof SyncError ? error : new SyncError('internal_error', `Local database error: ${String(error)}`);
-  return json(syncError.toWire(), httpStatusOf(syncError.code));
+function asSyncError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
+  const names = [(error as Error | null)?.name, (error as { inner?: Error } | null)?.inner?.name];
+  if (names.includes('QuotaExceededError')) {
+    return new SyncError('quota_exceeded', 'The browser has no storage left for this site; free some space and retry');
+  }
+  return new SyncError('internal_error', `Local database error: ${String(error)}`);
 }
 
 function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {

@@ -1,23 +1,29 @@
-import type { RestRoutes, SyncRecord } from '../protocol/index.ts';
+import type { RouteStrategy, SyncRecord } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
+import type { ResolvedRoute } from './config.ts';
 
 export interface RestMatch {
   collection: string;
   /** The record id for `/prefix/:id`, null for the collection itself. */
   id: string | null;
+  strategy: RouteStrategy;
 }
 
 /** Finds the route a same-origin URL belongs to; null means the request is not ours. */
-export function matchRestRoute(url: URL, routes: RestRoutes): RestMatch | null {
-  for (const [prefix, collection] of Object.entries(routes)) {
-    const base = prefix.replace(/\/+$/, '');
-    if (url.pathname === base || url.pathname === `${base}/`) return { collection, id: null };
-    if (!url.pathname.startsWith(`${base}/`)) continue;
-    const rest = url.pathname.slice(base.length + 1);
+export function matchRestRoute(url: URL, routes: ResolvedRoute[]): RestMatch | null {
+  for (const { prefix, collection, strategy } of routes) {
+    if (url.pathname === prefix || url.pathname === `${prefix}/`) return { collection, id: null, strategy };
+    if (!url.pathname.startsWith(`${prefix}/`)) continue;
+    const rest = url.pathname.slice(prefix.length + 1);
     if (rest.includes('/')) return null;
-    return { collection, id: decodeURIComponent(rest) };
+    return { collection, id: decodeURIComponent(rest), strategy };
   }
   return null;
+}
+
+/** Whether a URL falls under one of the replay route prefixes. */
+export function isReplayRoute(url: URL, prefixes: string[]): boolean {
+  return prefixes.some((prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
 }
 
 export interface ListQuery {

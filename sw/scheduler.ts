@@ -1,58 +1,93 @@
-import type { SyncStatus, WireError } from '../protocol/index.ts';
+import type { PauseReason, WireError } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import { backoffDelay } from './backoff.ts';
-import { isRetryable, retryAfterOf } from './sync-transport.ts';
+import { isRetryable, isUnauthorized, retryAfterOf } from './sync-transport.ts';
 
 export interface RequestOptions {
   /** Run now even while backing off (an explicit `syncNow`, the `sync` event, `online`). */
   force?: boolean;
 }
 
+/** The scheduling half of the sync status. */
+export interface SchedulerState {
+  isSyncing: boolean;
+  lastSyncAt: number | null;
+  nextAttemptAt: number | null;
+  lastError: WireError | null;
+  pausedReason: PauseReason | null;
+}
+
+/** What one run reports: whether it finished its work within its time budget. */
+export type RunResult = { isComplete: boolean };
+
 /**
  * Runs sync one at a time. Requests arriving during a run coalesce into one more run;
- * retryable failures schedule the next attempt on the capped backoff schedule.
+ * retryable failures schedule the next attempt on the capped backoff schedule; a 401
+ * pauses until `resume('unauthorized')`; a run that ran out of time continues in the next.
  */
 export class SyncScheduler {
-  readonly #run: () => Promise<void>;
-  readonly #onChange: () => void;
+  readonly #run: () => Promise<RunResult>;
+  readonly #onChange: (state: SchedulerState, error: unknown) => void;
   #current: Promise<boolean> | null = null;
   #isRunRequested = false;
+  #isStopped = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastSyncAt: number | null = null;
   #nextAttemptAt: number | null = null;
   #lastError: WireError | null = null;
+  #pausedReason: PauseReason | null = null;
 
-  /** `run` performs one sync; `onChange` is told whenever the scheduling state changes. */
-  constructor(run: () => Promise<void>, onChange: () => void = () => {}) {
+  /** `run` performs one sync; `onChange` hears every change of state (and the error of a failed run). */
+  constructor(run: () => Promise<RunResult>, onChange: (state: SchedulerState, error: unknown) => void = () => {}) {
     this.#run = run;
     this.#onChange = onChange;
   }
 
   /** Asks for a sync; resolves to whether the runs it joined succeeded. */
   request({ force = false }: RequestOptions = {}): Promise<boolean> {
-    if (!force && this.#nextAttemptAt !== null && Date.now() < this.#nextAttemptAt) {
-      return Promise.resolve(false);
-    }
+    if (this.#isStopped || this.#pausedReason) return Promise.resolve(false);
+    if (!force && this.#nextAttemptAt !== null && Date.now() < this.#nextAttemptAt) return Promise.resolve(false);
     if (this.#current) {
       this.#isRunRequested = true;
       return this.#current;
     }
     this.#current = this.#loop().finally(() => {
       this.#current = null;
-      this.#onChange();
+      this.#changed(null);
     });
-    this.#onChange();
+    this.#changed(null);
     return this.#current;
   }
 
-  status(pending: number): SyncStatus {
+  pause(reason: PauseReason): void {
+    this.#pausedReason = reason;
+    this.#clearRetry();
+    this.#changed(null);
+  }
+
+  /** Lifts a pause of this reason and syncs at once. */
+  resume(reason: PauseReason): void {
+    if (this.#pausedReason !== reason) return;
+    this.#pausedReason = null;
+    this.#changed(null);
+    void this.request({ force: true });
+  }
+
+  /** Stops for good (the user signed out); resolves once a run in progress has ended. */
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    this.#clearRetry();
+    await this.#current;
+  }
+
+  get state(): SchedulerState {
     return {
-      pending,
       isSyncing: this.#current !== null,
       lastSyncAt: this.#lastSyncAt,
       nextAttemptAt: this.#nextAttemptAt,
       lastError: this.#lastError,
+      pausedReason: this.#pausedReason,
     };
   }
 
@@ -60,33 +95,50 @@ export class SyncScheduler {
     let isOk = true;
     do {
       this.#isRunRequested = false;
-      clearTimeout(this.#timer);
-      this.#nextAttemptAt = null;
+      this.#clearRetry();
       try {
-        await this.#run();
-        this.#succeeded();
+        const { isComplete } = await this.#run();
+        this.#attempt = 0;
+        this.#lastSyncAt = Date.now();
+        this.#lastError = null;
         isOk = true;
+        // Out of time: continue in a fresh run, so no single event outlives the browser's limit.
+        if (!isComplete) this.#retryIn(0);
       } catch (error) {
         this.#failed(error);
         isOk = false;
       }
-    } while (this.#isRunRequested && isOk);
+    } while (this.#isRunRequested && isOk && !this.#isStopped && !this.#pausedReason);
     return isOk;
-  }
-
-  #succeeded(): void {
-    this.#attempt = 0;
-    this.#lastSyncAt = Date.now();
-    this.#lastError = null;
   }
 
   #failed(error: unknown): void {
     const syncError = error instanceof SyncError ? error : new SyncError('internal_error', String(error));
-    this.#lastError = { code: syncError.code, message: syncError.message };
-    if (!isRetryable(error)) return;
-    this.#attempt += 1;
-    const delay = backoffDelay(this.#attempt, retryAfterOf(error));
+    this.#lastError = syncError.toWire().error;
+    if (isUnauthorized(error)) {
+      this.#pausedReason = 'unauthorized';
+    } else if (isRetryable(error)) {
+      this.#attempt += 1;
+      this.#retryIn(backoffDelay(this.#attempt, retryAfterOf(error)));
+    }
+    this.#changed(error);
+  }
+
+  #retryIn(delay: number): void {
+    if (this.#isStopped) return;
     this.#nextAttemptAt = Date.now() + delay;
-    this.#timer = setTimeout(() => void this.request(), delay);
+    this.#timer = setTimeout(() => {
+      this.#nextAttemptAt = null;
+      void this.request();
+    }, delay);
+  }
+
+  #clearRetry(): void {
+    clearTimeout(this.#timer);
+    this.#nextAttemptAt = null;
+  }
+
+  #changed(error: unknown): void {
+    this.#onChange(this.state, error);
   }
 }

@@ -8,10 +8,12 @@ const RETRYABLE_STATUSES = new Set([408, 429]);
 /** HTTP client for the sync endpoints. Failures surface as `SyncError`s; see `isRetryable`. */
 export class SyncTransport {
   readonly #baseUrl: string;
+  readonly #token: string | null;
 
-  /** `baseUrl` is where `/push` and `/pull` live, e.g. `https://api.example.com/sync`. */
-  constructor(baseUrl: string) {
+  /** `baseUrl` is where `/push` and `/pull` live, e.g. `https://api.example.com/sync`; `token` is sent as a bearer token. */
+  constructor(baseUrl: string, token: string | null) {
     this.#baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#token = token;
   }
 
   push(request: PushRequest): Promise<PushResponse> {
@@ -27,7 +29,10 @@ export class SyncTransport {
     try {
       response = await fetch(this.#baseUrl + path, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(this.#token ? { Authorization: `Bearer ${this.#token}` } : {}),
+        },
         body: JSON.stringify(body),
         cache: 'no-store',
       });
@@ -52,6 +57,11 @@ export class SyncTransport {
 /** Whether a failed sync run should be retried with backoff. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof SyncError ? error.details?.retryable === true : false;
+}
+
+/** Whether the server refused our credentials: retrying cannot help until the token changes. */
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof SyncError && error.details?.status === 401;
 }
 
 /** How long the server asked us to wait, if it did. */

@@ -1,11 +1,11 @@
-import type { Handshake, Outcome, SyncStatus, WorkerApi } from '../protocol/index.ts';
+import type { Handshake, Outcome, WorkerApi } from '../protocol/index.ts';
 import { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
-import type { SyncDatabase } from './database.ts';
-import type { SyncScheduler } from './scheduler.ts';
+import type { SyncRuntime } from './runtime.ts';
+import { readLog } from './sync-log.ts';
 
 /** The object pages call through Comlink. Every method is safe to retry after a lost reply. */
-export function createWorkerApi(db: SyncDatabase, scheduler: SyncScheduler): WorkerApi {
-  const status = async (): Promise<SyncStatus> => scheduler.status(await db.outbox.count());
+export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
+  const space = () => runtime.space();
   return {
     handshake: (page: Handshake) =>
       outcome(async () => {
@@ -15,18 +15,22 @@ export function createWorkerApi(db: SyncDatabase, scheduler: SyncScheduler): Wor
             `The page speaks protocol ${page.protocolVersion}, this worker ${PROTOCOL_VERSION}; reload the page`,
           );
         }
-        return { protocolVersion: PROTOCOL_VERSION };
+        return { protocolVersion: PROTOCOL_VERSION, syncUrl: runtime.config.syncUrl };
       }),
     syncNow: () =>
       outcome(async () => {
-        await scheduler.request({ force: true });
-        return status();
+        await runtime.requestSync({ force: true });
+        return (await space()).status();
       }),
     kick: (reason: string) =>
       outcome(async () => {
-        void scheduler.request({ force: reason === 'online' });
+        void runtime.requestSync({ force: reason === 'online' || reason === 'poke' });
       }),
-    status: () => outcome(status),
+    status: () => outcome(async () => (await space()).status()),
+    setToken: (token: string | null) => outcome(async () => (await space()).setToken(token)),
+    signIn: (userId: string, token: string | null) => outcome(() => runtime.signIn(userId, token)),
+    signOut: () => outcome(() => runtime.signOut()),
+    log: (limit: number) => outcome(async () => readLog((await space()).db, limit)),
   };
 }
 
@@ -36,6 +40,6 @@ async function outcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
     return { ok: true, value: await work() };
   } catch (error) {
     const syncError = error instanceof SyncError ? error : new SyncError('internal_error', String(error));
-    return { ok: false, error: { code: syncError.code, message: syncError.message } };
+    return { ok: false, error: syncError.toWire().error };
   }
 }

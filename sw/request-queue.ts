@@ -1,0 +1,119 @@
+import { SyncError } from '../protocol/index.ts';
+import { parseRetryAfter } from './backoff.ts';
+import type { QueuedRequest, SyncDatabase } from './database.ts';
+import { appendLog } from './sync-log.ts';
+import { isRetryable } from './sync-transport.ts';
+import { uuidv7 } from './uuidv7.ts';
+
+/**
+ * Answers a replay-route request from the network; when the network fails, stores the request
+ * and answers `202` with `X-Sync-Queued: <id>` so the app can go on.
+ */
+export async function fetchOrQueue(request: Request, db: SyncDatabase, keptHeaders: string[]): Promise<Response> {
+  const stored = request.clone();
+  try {
+    return await fetch(request);
+  } catch {
+    const id = uuidv7();
+    const headers = Object.fromEntries(
+      [...stored.headers].filter(([name]) => keptHeaders.includes(name.toLowerCase())),
+    );
+    const body = ['GET', 'HEAD'].includes(stored.method) ? null : await stored.text();
+    await db.requests.add({
+      id,
+      method: stored.method,
+      url: stored.url,
+      headers,
+      body,
+      queuedAt: Date.now(),
+      attempts: 0,
+      lastError: null,
+    });
+    await appendLog(db, {
+      kind: 'replay',
+      message: `queued ${stored.method} ${new URL(stored.url).pathname} while offline`,
+      details: { id },
+    });
+    return new Response(JSON.stringify({ queued: id }), {
+      status: 202,
+      headers: { 'Content-Type': 'application/json', 'X-Sync-Queued': id },
+    });
+  }
+}
+
+/**
+ * Replays queued requests in order with their `Idempotency-Key` and the current token.
+ * Stops at the first one that must wait (network, 5xx, 408, 429, 401: thrown for the scheduler);
+ * one the server refuses for good (other 4xx) becomes a dead letter. Returns how many were settled.
+ */
+export async function replayQueuedRequests(db: SyncDatabase, token: string | null, deadline: number): Promise<number> {
+  let settled = 0;
+  for (
+    let next = await db.requests.orderBy('order').first();
+    next && Date.now() <= deadline;
+    next = await db.requests.orderBy('order').first()
+  ) {
+    const status = await send(next, token).catch(async (error: unknown) => {
+      await db.requests.update(next?.order ?? 0, {
+        attempts: (next?.attempts ?? 0) + 1,
+        lastError: (error as SyncError).toWire().error,
+      });
+      throw error;
+    });
+    await db.transaction('rw', db.requests, db.deadLetters, async () => {
+      await db.requests.delete(next?.order ?? 0);
+      if (status >= 400) {
+        const error = {
+          code: 'request_failed' as const,
+          message: `The server answered ${status} to the replayed ${next?.method} ${next?.url}`,
+        };
+        await db.deadLetters.put({
+          id: next?.id ?? '',
+          kind: 'request',
+          request: next as QueuedRequest,
+          status,
+          error,
+          rejectedAt: Date.now(),
+        });
+      }
+    });
+    await appendLog(db, {
+      kind: 'replay',
+      message: `replayed ${next.method} ${new URL(next.url).pathname}: ${status}`,
+      details: { id: next.id },
+    });
+    settled += 1;
+  }
+  return settled;
+}
+
+/** Sends one queued request; resolves to a final status, throws a retryable or 401 `SyncError` otherwise. */
+async function send(queued: QueuedRequest, token: string | null): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(queued.url, {
+      method: queued.method,
+      headers: {
+        ...queued.headers,
+        'Idempotency-Key': queued.id,
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: queued.body,
+    });
+  } catch (error) {
+    throw new SyncError('network_error', `Cannot replay ${queued.method} ${queued.url}: ${String(error)}`, {
+      retryable: true,
+    });
+  }
+  const error = new SyncError(
+    'request_failed',
+    `Replay of ${queued.method} ${queued.url} answered ${response.status}`,
+    {
+      status: response.status,
+      retryable: response.status >= 500 || response.status === 408 || response.status === 429,
+      retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
+    },
+  );
+  if (response.status === 401 || isRetryable(error)) throw error;
+  return response.status;
+}
