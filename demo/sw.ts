@@ -4,7 +4,14 @@ import { installSyncWorker } from 'syncworker/sw';
 
 declare const self: ServiceWorkerGlobalScope;
 
-installSyncWorker({ routes: { '/api/todos': 'todos' }, replayRoutes: ['/api/rpc'] });
+installSyncWorker({
+  routes: {
+    '/api/todos': 'todos',
+    // Notes are shared with other devices: reads ask the server first (bounded wait), then answer locally.
+    '/api/notes': { collection: 'notes', strategy: 'network-first' },
+  },
+  replayRoutes: ['/api/rpc'],
+});
 
 const SHELL_CACHE = 'demo-shell-v1';
 const SHELL = ['/', '/app.js'];

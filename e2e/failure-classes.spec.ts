@@ -16,6 +16,9 @@ test('a 500 is retried with backoff and the mutation applied once', async ({ app
   expect(faults.exchangesTo('/sync/push').map((push) => push.status)).toEqual([500, 200]);
   expect(await server.appliedMutationCount()).toBe(1);
   expect((await server.records('todos')).map((row) => row.id)).toEqual(['t1']);
+  const log = await app.evaluate(() => window.syncClient.log());
+  expect(log.map((entry) => entry.kind)).toEqual(expect.arrayContaining(['error', 'push']));
+  expect(log.find((entry) => entry.kind === 'error')?.details).toEqual({ code: 'server_error' });
 });
 
 test('a rejected mutation becomes a dead letter, its local record is restored, and the queue goes on', async ({

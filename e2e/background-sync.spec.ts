@@ -1,0 +1,57 @@
+import { dispatchSyncEvent, readStore, restFetch } from './fixtures/browser.ts';
+import { expect, test } from './fixtures/test.ts';
+
+test('the Background Sync event delivers the outbox, even while the scheduler backs off', async ({
+  app,
+  server,
+  faults,
+}) => {
+  faults.failRequests('/sync/push', {
+    status: 429,
+    headers: { 'Retry-After': '600' },
+    body: { error: { code: 'rate_limited', message: 'later' } },
+  });
+  await restFetch(app, 'POST', '/api/todos', { id: 'bg', title: 'sent by the sync event' });
+  await expect.poll(() => faults.exchangesTo('/sync/push').length).toBe(1);
+  const tags = await app.evaluate(async () => (await navigator.serviceWorker.ready).sync?.getTags());
+  expect(tags).toEqual(['syncworker']);
+  const { nextAttemptAt } = await app.evaluate(() => window.syncClient.status());
+  expect(nextAttemptAt).toBeGreaterThan(Date.now() + 500_000);
+
+  await dispatchSyncEvent(app);
+  await expect.poll(() => server.appliedMutationCount(), { timeout: 10_000 }).toBe(1);
+  expect(await readStore(app, 'outbox')).toHaveLength(0);
+});
+
+test('without Background Sync, the page’s online event brings the outbox to the server', async ({
+  page,
+  faults,
+  server,
+  context,
+}) => {
+  // A page on the ready-made worker with Background Sync turned off, as in browsers that lack it.
+  await page.route('**/no-background-sync.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><script src="/syncworker.iife.js"></script><script>
+        SyncWorker.connect({ config: { routes: { '/api/todos': 'todos' }, backgroundSync: false } })
+          .then((client) => { window.syncClient = client; });
+      </script>`,
+    }),
+  );
+  await page.goto(`${faults.url}/no-background-sync.html`);
+  await page.waitForFunction(() => window.syncClient !== undefined);
+
+  await context.setOffline(true);
+  expect((await restFetch(page, 'POST', '/api/todos', { id: 'fallback', title: 'sent when back online' })).status).toBe(
+    201,
+  );
+  await expect
+    .poll(async () => (await page.evaluate(() => window.syncClient.status())).lastError?.code)
+    .toBe('network_error');
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).sync?.getTags())).toEqual([]);
+  expect(await server.appliedMutationCount()).toBe(0);
+
+  await context.setOffline(false);
+  await expect.poll(() => server.appliedMutationCount()).toBe(1);
+});

@@ -1,0 +1,85 @@
+import type { Mutation } from '../protocol/index.ts';
+import { readStore, restFetch } from './fixtures/browser.ts';
+import { expect, test } from './fixtures/test.ts';
+
+const creates = (from: number, count: number): Mutation[] =>
+  Array.from({ length: count }, (_, i) => ({
+    seq: from + i,
+    id: `seed-${from + i}`,
+    collection: 'todos',
+    op: 'create',
+    recordId: `seed-${String(from + i).padStart(5, '0')}`,
+    data: { title: `seeded ${from + i}`, done: false },
+    baseVersion: null,
+    at: Date.now(),
+  }));
+
+test('a bootstrap of 10,000 records arrives in pages and reports its progress', async ({ app, server, faults }) => {
+  await app.evaluate(() => {
+    const progress: { pulled: number; hasMore: boolean }[] = [];
+    (window as unknown as { progress: typeof progress }).progress = progress;
+    window.syncClient.on('progress', (event) => progress.push(event));
+  });
+  for (let seq = 1; seq <= 10_000; seq += 500) {
+    expect((await server.push({ clientId: 'seeder', mutations: creates(seq, 500) })).status).toBe(200);
+  }
+  const pullsBefore = faults.exchangesTo('/sync/pull').length;
+
+  await app.evaluate(() => window.syncClient.syncNow());
+
+  expect(await readStore(app, 'todos').then((todos) => todos.length)).toBe(10_000);
+  const pages = faults.exchangesTo('/sync/pull').slice(pullsBefore);
+  expect(pages.length).toBeGreaterThanOrEqual(10);
+  for (const page of pages) expect(JSON.parse(page.requestBody).limit).toBeLessThanOrEqual(1000);
+  const progress = await app.evaluate(
+    () => (window as unknown as { progress: { pulled: number; hasMore: boolean }[] }).progress,
+  );
+  expect(progress.length).toBeGreaterThanOrEqual(10);
+  expect(progress.at(-1)).toEqual({ pulled: 10_000, hasMore: false });
+  expect(progress.map((event) => event.pulled)).toEqual(
+    [...progress.map((event) => event.pulled)].sort((a, b) => a - b),
+  );
+  const listed = await restFetch(app, 'GET', '/api/todos?_sort=id&_limit=2&_offset=9998');
+  expect((listed.body as { id: string }[]).map((todo) => todo.id)).toEqual(['seed-09999', 'seed-10000']);
+});
+
+test('a pull arriving while a local edit is pending does not clobber it', async ({ app, server, faults }) => {
+  await restFetch(app, 'POST', '/api/todos', { id: 'shared', title: 'original', done: false });
+  await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);
+
+  faults.failRequests('/sync/push', { status: 503 }, 1000);
+  await restFetch(app, 'PATCH', '/api/todos/shared', { title: 'edited here' });
+  await server.push({
+    clientId: 'other-device',
+    mutations: [
+      {
+        seq: 1,
+        id: 'o1',
+        collection: 'todos',
+        op: 'update',
+        recordId: 'shared',
+        data: { done: true },
+        baseVersion: 1,
+        at: Date.now(),
+      },
+    ],
+  });
+  const pullsBefore = faults.exchangesTo('/sync/pull').length;
+  await app.evaluate(() => window.syncClient.syncNow());
+
+  const pulled = faults
+    .exchangesTo('/sync/pull')
+    .slice(pullsBefore)
+    .map((exchange) => exchange.responseBody);
+  expect(pulled.some((body) => body.includes('"done":true'))).toBe(true);
+  const [local] = await readStore<{ title: string; done: boolean }>(app, 'todos');
+  expect(local).toMatchObject({ title: 'edited here', done: false });
+  expect(await readStore(app, 'outbox')).toHaveLength(1);
+
+  faults.heal('/sync/push');
+  await app.evaluate(() => window.syncClient.syncNow());
+  await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);
+  const [merged] = await readStore<{ title: string; done: boolean; _version: number }>(app, 'todos');
+  expect(merged).toMatchObject({ title: 'edited here', done: true, _version: 3 });
+  expect((await server.records('todos'))[0]?.data).toEqual({ title: 'edited here', done: true });
+});
