@@ -17,6 +17,8 @@ export type RestRoutes = Record<string, string | RestRoute>;
 export interface SyncWorkerConfig {
   /** REST routes answered from local data. */
   routes: RestRoutes;
+  /** Further synced collections the app reaches through `client.collection(name)` only. */
+  collections?: string[];
   /**
    * URL path prefixes of non-CRUD endpoints (e.g. `/api/send-invite`): tried on the network; on a
    * network failure the request is queued, answered `202` with `X-Sync-Queued`, and replayed later.

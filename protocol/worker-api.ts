@@ -49,11 +49,51 @@ export interface MutationOutcome {
   error?: WireError;
 }
 
+/** A query over a collection's local records. */
+export interface CollectionQuery {
+  /** Equality filters: every field must equal its value. */
+  where?: Record<string, string | number | boolean | null>;
+  /** Field to sort by; `-field` sorts descending; several comma-separated. */
+  sort?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A local mutation waiting in the outbox. */
+export interface PendingMutation {
+  seq: number;
+  mutationId: string;
+  collection: string;
+  op: MutationOp;
+  recordId: string;
+  data?: Record<string, unknown>;
+  baseVersion: number | null;
+  at: number;
+  attempts: number;
+  lastError: WireError | null;
+}
+
+/** Something the server refused for good: a mutation, or a replayed request. */
+export interface DeadLetterInfo {
+  id: string;
+  kind: 'mutation' | 'request';
+  error: WireError;
+  rejectedAt: number;
+  mutation?: PendingMutation;
+  request?: { method: string; url: string; status: number };
+}
+
+/** A local write's result: the record as now stored (null after a delete) and its pending count. */
+export interface LocalWriteResult {
+  record: SyncRecord | null;
+  pending: number;
+}
+
 /** An entry of the worker's bounded sync log. */
 export interface SyncLogEntry {
   id?: number;
   at: number;
-  kind: 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user';
+  kind: 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user' | 'conflict' | 'rejected';
   message: string;
   details?: Record<string, unknown>;
 }
@@ -82,6 +122,27 @@ export interface WorkerApi {
   signOut(): Promise<Outcome<SyncStatus>>;
   /** The latest entries of the sync log, newest last. */
   log(limit: number): Promise<Outcome<SyncLogEntry[]>>;
+  /** Names of the synced collections. */
+  collections(): Promise<Outcome<string[]>>;
+  get(collection: string, id: string): Promise<Outcome<SyncRecord | null>>;
+  list(collection: string, query: CollectionQuery): Promise<Outcome<SyncRecord[]>>;
+  /** `put` creates or replaces, `patch` merges fields, `delete` removes; each queues its mutation. */
+  write(
+    collection: string,
+    op: 'put' | 'patch' | 'delete',
+    id: string,
+    fields?: Record<string, unknown>,
+  ): Promise<Outcome<LocalWriteResult>>;
+  outbox(limit: number): Promise<Outcome<PendingMutation[]>>;
+  /** Drops a pending mutation and the later ones on the same record, restoring the record as it was before. */
+  discardPending(seq: number): Promise<Outcome<void>>;
+  deadLetters(): Promise<Outcome<DeadLetterInfo[]>>;
+  /** Queues a dead letter again (a mutation gets a new seq and is re-applied locally). */
+  retryDeadLetter(id: string): Promise<Outcome<void>>;
+  discardDeadLetter(id: string): Promise<Outcome<void>>;
+  /** Stops network sync (local reads and writes go on) until `resume`. */
+  pause(): Promise<Outcome<SyncStatus>>;
+  resume(): Promise<Outcome<SyncStatus>>;
 }
 
 /** Message a page posts to the worker to open a Comlink link on `port` (a MessagePort). */
@@ -89,6 +150,9 @@ export interface ConnectMessage<Port = unknown> {
   type: typeof CONNECT_MESSAGE_TYPE;
   port: Port;
 }
+
+/** Sent by a page to activate a waiting worker (workbox-window's `messageSkipWaiting`). */
+export const SKIP_WAITING_MESSAGE_TYPE = 'SKIP_WAITING';
 
 /** Broadcast from the worker to every page (BroadcastChannel `syncworker`). */
 export type WorkerEvent =

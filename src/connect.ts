@@ -2,6 +2,7 @@ import { Workbox } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
 import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
+import { watchWorkerUpdates } from './worker-updates.ts';
 
 export interface ConnectOptions {
   /**
@@ -39,6 +40,7 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
     );
   }
   const workbox = new Workbox(workerUrl(options), options.scope === undefined ? {} : { scope: options.scope });
+  const updates = watchWorkerUpdates(workbox, navigator.serviceWorker);
   await workbox.register({ immediate: true });
   await controlled(navigator.serviceWorker);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
@@ -46,6 +48,7 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   if (options.persistStorage ?? true) await navigator.storage?.persist?.().catch(() => false);
   const client = new SyncClient(link, {
     syncUrl,
+    updates,
     syncIntervalMs: options.syncIntervalMs ?? 30_000,
     getToken: options.getToken,
     realtime: options.realtime ?? true,

@@ -1,7 +1,11 @@
 export type {
+  CollectionQuery,
+  DeadLetterInfo,
   ErrorCode,
+  LocalWriteResult,
   MutationOutcome,
   PauseReason,
+  PendingMutation,
   RestRoutes,
   StorageState,
   SyncLogEntry,
@@ -11,5 +15,6 @@ export type {
   WireError,
 } from '../protocol/index.ts';
 export { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
+export type { Collection } from './collection.ts';
 export { type ConnectOptions, connect } from './connect.ts';
 export type { SyncClient, SyncClientEventMap, TokenProvider } from './sync-client.ts';

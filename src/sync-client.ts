@@ -1,8 +1,19 @@
-import type { MutationOutcome, SyncLogEntry, SyncStatus, WorkerEvent } from '../protocol/index.ts';
+import type {
+  DeadLetterInfo,
+  MutationOutcome,
+  PendingMutation,
+  SyncLogEntry,
+  SyncRecord,
+  SyncStatus,
+  WorkerEvent,
+} from '../protocol/index.ts';
 import { BROADCAST_CHANNEL } from '../protocol/index.ts';
+import { Collection } from './collection.ts';
 import type { WorkerLink } from './worker-link.ts';
 
 export type SyncClientEventMap = {
+  /** A new worker version is installed and waits; call `applyUpdate()` to switch to it. */
+  update: { isWaiting: true };
   /** Local records of these collections changed (a write in any tab, or a sync). */
   changed: { collections: string[] };
   status: SyncStatus;
@@ -17,8 +28,16 @@ type Listener<K extends keyof SyncClientEventMap> = (event: SyncClientEventMap[K
 /** Supplies the current user's token; called at connect and whenever the server refuses the token. */
 export type TokenProvider = () => string | null | Promise<string | null>;
 
+/** The page's view of worker updates, from workbox-window. */
+export interface UpdateControl {
+  readonly isWaiting: boolean;
+  onWaiting(listener: () => void): void;
+  apply(): Promise<void>;
+}
+
 export interface SyncClientOptions {
   syncUrl: string;
+  updates: UpdateControl;
   syncIntervalMs: number;
   getToken: TokenProvider | undefined;
   realtime: boolean;
@@ -31,6 +50,7 @@ export class SyncClient {
   readonly #channel = new BroadcastChannel(BROADCAST_CHANNEL);
   readonly #listeners = new Map<keyof SyncClientEventMap, Set<(event: never) => void>>();
   readonly #stopTriggers: () => void;
+  readonly #updates: UpdateControl;
   #events: EventSource | null = null;
   #token: string | null = null;
   #isRefreshingToken = false;
@@ -38,6 +58,8 @@ export class SyncClient {
   constructor(link: WorkerLink, options: SyncClientOptions) {
     this.#link = link;
     this.#options = options;
+    this.#updates = options.updates;
+    this.#updates.onWaiting(() => this.#emit('update', { isWaiting: true }));
     this.#channel.onmessage = (message: MessageEvent<WorkerEvent>) => this.#dispatch(message.data);
     this.#stopTriggers = this.#installTriggers();
   }
@@ -79,6 +101,63 @@ export class SyncClient {
     return this.#link.call((api) => api.log(limit));
   }
 
+  /** A synced collection's records: read, write and live queries. */
+  collection<T extends SyncRecord = SyncRecord>(name: string): Collection<T> {
+    return new Collection<T>(name, this.#link, this);
+  }
+
+  /** Names of the synced collections. */
+  collections(): Promise<string[]> {
+    return this.#link.call((api) => api.collections());
+  }
+
+  /** Mutations waiting to be pushed, oldest first. */
+  outbox(limit = 500): Promise<PendingMutation[]> {
+    return this.#link.call((api) => api.outbox(limit));
+  }
+
+  /** Sends the outbox now (a retry that ignores backoff). */
+  retryPending(): Promise<SyncStatus> {
+    return this.syncNow();
+  }
+
+  /** Drops a pending mutation and the later ones on its record, restoring the record as it was before. */
+  discardPending(seq: number): Promise<void> {
+    return this.#link.call((api) => api.discardPending(seq));
+  }
+
+  /** Mutations and replayed requests the server refused for good. */
+  deadLetters(): Promise<DeadLetterInfo[]> {
+    return this.#link.call((api) => api.deadLetters());
+  }
+
+  retryDeadLetter(id: string): Promise<void> {
+    return this.#link.call((api) => api.retryDeadLetter(id));
+  }
+
+  discardDeadLetter(id: string): Promise<void> {
+    return this.#link.call((api) => api.discardDeadLetter(id));
+  }
+
+  /** Stops network sync (local reads and writes go on), e.g. to test the app offline. */
+  pause(): Promise<SyncStatus> {
+    return this.#link.call((api) => api.pause());
+  }
+
+  resume(): Promise<SyncStatus> {
+    return this.#link.call((api) => api.resume());
+  }
+
+  /** Whether a new worker version is installed and waits for `applyUpdate()`. */
+  get isUpdateWaiting(): boolean {
+    return this.#updates.isWaiting;
+  }
+
+  /** Activates the waiting worker version; the link moves to it, the outbox goes with it. */
+  async applyUpdate(): Promise<void> {
+    await this.#updates.apply();
+  }
+
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof SyncClientEventMap>(type: K, listener: Listener<K>): () => void {
     const listeners = this.#listeners.get(type) ?? new Set();
@@ -102,16 +181,15 @@ export class SyncClient {
   }
 
   #dispatch(event: WorkerEvent): void {
-    const payload =
-      event.type === 'status'
-        ? event.status
-        : event.type === 'outcomes'
-          ? event.outcomes
-          : event.type === 'progress'
-            ? { pulled: event.pulled, hasMore: event.hasMore }
-            : { collections: event.collections };
-    for (const listener of this.#listeners.get(event.type) ?? []) listener(payload as never);
+    if (event.type === 'status') this.#emit('status', event.status);
+    else if (event.type === 'outcomes') this.#emit('outcomes', event.outcomes);
+    else if (event.type === 'progress') this.#emit('progress', { pulled: event.pulled, hasMore: event.hasMore });
+    else this.#emit('changed', { collections: event.collections });
     if (event.type === 'status' && event.status.pausedReason === 'unauthorized') void this.#refreshToken();
+  }
+
+  #emit<K extends keyof SyncClientEventMap>(type: K, event: SyncClientEventMap[K]): void {
+    for (const listener of this.#listeners.get(type) ?? []) listener(event as never);
   }
 
   /** Asks the app for a token after the server refused the current one (once at a time). */

@@ -19,6 +19,8 @@ export class WorkerLink {
   constructor(container: ServiceWorkerContainer, timeoutMs: number) {
     this.#container = container;
     this.#timeoutMs = timeoutMs;
+    // A new worker took over (an update): the old one's port will never answer again.
+    container.addEventListener('controllerchange', () => this.#drop());
   }
 
   /** Opens the link and checks protocol versions; resolves to the worker's sync URL. Throws `version_mismatch` or `worker_unavailable`. */

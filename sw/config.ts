@@ -42,6 +42,6 @@ export function resolveConfig(config: SyncWorkerConfig, origin: string): Resolve
     backgroundSync: config.backgroundSync ?? true,
     networkTimeoutMs: config.networkTimeoutMs ?? 3000,
     signOut: config.signOut ?? 'park',
-    collections: [...new Set(routes.map((route) => route.collection))],
+    collections: [...new Set([...routes.map((route) => route.collection), ...(config.collections ?? [])])],
   };
 }

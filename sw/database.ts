@@ -1,13 +1,12 @@
 import { Dexie, type Table } from 'dexie';
-import type { Mutation, SyncLogEntry, SyncRecord, WireError } from '../protocol/index.ts';
+import type { PendingMutation, SyncLogEntry, SyncRecord, WireError } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 
 /** A queued local mutation (DESIGN.md section 2). */
-export interface OutboxEntry extends Omit<Mutation, 'id'> {
-  mutationId: string;
-  attempts: number;
-  lastError: WireError | null;
+export interface OutboxEntry extends PendingMutation {
   nextAttemptAt: number | null;
+  /** The local record before this write, to restore it if the mutation is discarded. */
+  before: SyncRecord | null;
 }
 
 /** A replay-route request that failed on the network, waiting to be sent again. */

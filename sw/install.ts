@@ -1,5 +1,10 @@
 import { expose } from 'comlink';
-import { CONNECT_MESSAGE_TYPE, type ConnectMessage, type SyncWorkerConfig } from '../protocol/index.ts';
+import {
+  CONNECT_MESSAGE_TYPE,
+  type ConnectMessage,
+  SKIP_WAITING_MESSAGE_TYPE,
+  type SyncWorkerConfig,
+} from '../protocol/index.ts';
 import { resolveConfig } from './config.ts';
 import { SyncRuntime } from './runtime.ts';
 import { createWorkerApi } from './worker-api.ts';
@@ -35,8 +40,10 @@ export function installSyncWorker(userConfig: SyncWorkerConfig): void {
   self.addEventListener('online', () => void runtime.requestSync({ force: true }));
 
   self.addEventListener('message', (event) => {
-    const message = event.data as Partial<ConnectMessage<MessagePort>> | null;
-    if (message?.type === CONNECT_MESSAGE_TYPE && message.port) expose(api, message.port);
+    const message = event.data as Partial<ConnectMessage<MessagePort>> | { type?: string } | null;
+    if (message?.type === CONNECT_MESSAGE_TYPE && 'port' in message && message.port) expose(api, message.port);
+    // A page applies a waiting update: the outbox lives in IndexedDB, so the new worker takes it over whole.
+    if (message?.type === SKIP_WAITING_MESSAGE_TYPE) event.waitUntil(self.skipWaiting());
   });
 
   self.addEventListener('activate', (event) => {

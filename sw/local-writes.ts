@@ -1,15 +1,8 @@
-import type { SyncRecord } from '../protocol/index.ts';
+import type { LocalWriteResult, SyncRecord } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { countPendingFor, enqueueMutation, type NewMutation } from './outbox.ts';
 import { uuidv7 } from './uuidv7.ts';
-
-export interface LocalWriteResult {
-  /** The record as now stored locally, null after a delete. */
-  record: SyncRecord | null;
-  /** Outbox entries now waiting for this record. */
-  pending: number;
-}
 
 type Fields = Record<string, unknown>;
 
@@ -43,6 +36,17 @@ export async function replaceRecord(
   });
 }
 
+/** Creates the record, or replaces it if it exists (the collection API's `put`). */
+export async function putRecord(
+  db: SyncDatabase,
+  collection: string,
+  id: string,
+  fields: Fields,
+): Promise<LocalWriteResult> {
+  const exists = (await db.records(collection).get(id)) !== undefined;
+  return exists ? replaceRecord(db, collection, id, fields) : createRecord(db, collection, { ...fields, id });
+}
+
 /** Merges fields into a record and queues an `update` carrying only those fields. */
 export async function patchRecord(
   db: SyncDatabase,
@@ -72,7 +76,7 @@ export async function deleteRecord(db: SyncDatabase, collection: string, id: str
 
 interface PlannedWrite {
   record: SyncRecord | null;
-  mutation: Omit<NewMutation, 'collection' | 'recordId'>;
+  mutation: Omit<NewMutation, 'collection' | 'recordId' | 'before'>;
 }
 
 /** Reads the current record, then writes the new state and its outbox entry in one transaction. */
@@ -84,10 +88,11 @@ async function writeLocally(
 ): Promise<LocalWriteResult> {
   const table = db.records(collection);
   return db.transaction('rw', [table, db.outbox, db.meta], async () => {
-    const { record, mutation } = plan(await table.get(id));
+    const before = (await table.get(id)) ?? null;
+    const { record, mutation } = plan(before ?? undefined);
     if (record) await table.put(record);
     else await table.delete(id);
-    await enqueueMutation(db, { ...mutation, collection, recordId: id });
+    await enqueueMutation(db, { ...mutation, collection, recordId: id, before });
     return { record, pending: await countPendingFor(db, collection, id) };
   });
 }

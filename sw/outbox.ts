@@ -1,4 +1,4 @@
-import type { MutationOp } from '../protocol/index.ts';
+import type { MutationOp, SyncRecord } from '../protocol/index.ts';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { uuidv7 } from './uuidv7.ts';
 
@@ -8,6 +8,8 @@ export interface NewMutation {
   recordId: string;
   data?: Record<string, unknown>;
   baseVersion: number | null;
+  /** The local record before the write (restored if the mutation is discarded). */
+  before: SyncRecord | null;
 }
 
 /**
@@ -46,4 +48,24 @@ export async function removeAcknowledged(db: SyncDatabase, lastAppliedSeq: numbe
   const acknowledged = await db.outbox.where('seq').belowOrEqual(lastAppliedSeq).toArray();
   await db.outbox.bulkDelete(acknowledged.map((entry) => entry.seq));
   return acknowledged;
+}
+
+/**
+ * Discards a pending mutation and every later one on the same record, and puts the record back
+ * as it was before the first of them. Returns the collection touched, or null if `seq` is not pending.
+ */
+export async function discardPending(db: SyncDatabase, seq: number): Promise<string | null> {
+  const entry = await db.outbox.get(seq);
+  if (!entry) return null;
+  const table = db.records(entry.collection);
+  await db.transaction('rw', [table, db.outbox], async () => {
+    const sameRecord = await db.outbox
+      .where('[collection+recordId]')
+      .equals([entry.collection, entry.recordId])
+      .toArray();
+    await db.outbox.bulkDelete(sameRecord.filter((other) => other.seq >= seq).map((other) => other.seq));
+    if (entry.before) await table.put(entry.before);
+    else await table.delete(entry.recordId);
+  });
+  return entry.collection;
 }

@@ -37,6 +37,14 @@ export async function pushOutbox(
     await applyPushResponse(db, batch, response, report);
     const counts = new Map<string, number>();
     for (const { status } of report.outcomes.slice(-batch.length)) counts.set(status, (counts.get(status) ?? 0) + 1);
+    for (const outcome of report.outcomes.slice(-batch.length)) {
+      if (outcome.status !== 'conflict' && outcome.status !== 'rejected') continue;
+      await appendLog(db, {
+        kind: outcome.status,
+        message: `${outcome.status} ${outcome.op} of ${outcome.collection}/${outcome.recordId}${outcome.error ? `: ${outcome.error.message}` : ''}`,
+        details: { collection: outcome.collection, recordId: outcome.recordId, record: outcome.record ?? null },
+      });
+    }
     await appendLog(db, {
       kind: 'push',
       message: `pushed ${batch.length} mutation(s): ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,

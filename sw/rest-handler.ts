@@ -1,8 +1,9 @@
-import { httpStatusOf, SyncError } from '../protocol/index.ts';
+import { httpStatusOf, type LocalWriteResult, SyncError } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
-import { createRecord, deleteRecord, type LocalWriteResult, patchRecord, replaceRecord } from './local-writes.ts';
+import { applyListQuery, parseListQuery } from './list-query.ts';
+import { createRecord, deleteRecord, patchRecord, replaceRecord } from './local-writes.ts';
 import { countPendingFor } from './outbox.ts';
-import { applyListQuery, parseListQuery, type RestMatch } from './rest-router.ts';
+import type { RestMatch } from './rest-router.ts';
 import type { UserSpace } from './user-space.ts';
 
 /** Largest request body the worker accepts for one record. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SyncError } from '../protocol/index.ts';
 import { resolveConfig } from './config.ts';
-import { applyListQuery, isReplayRoute, matchRestRoute, parseListQuery } from './rest-router.ts';
+import { applyListQuery, fromCollectionQuery, parseListQuery } from './list-query.ts';
+import { isReplayRoute, matchRestRoute } from './rest-router.ts';
 
 const { routes, replayRoutes } = resolveConfig(
   {
@@ -68,6 +69,11 @@ describe('list queries', () => {
     expect(run('_sort=title&_limit=2')).toEqual(['b', 'c']);
     expect(run('_sort=title&_limit=2&_offset=2')).toEqual(['a', 'd']);
     expect(run('_offset=3')).toEqual(['d']);
+  });
+
+  it('reads collection API queries the same way', () => {
+    const query = fromCollectionQuery({ where: { done: false }, sort: '-rank', limit: 2 });
+    expect(applyListQuery(records, query).map((r) => r.id)).toEqual(['a', 'c']);
   });
 
   it('rejects malformed paging with invalid_query', () => {

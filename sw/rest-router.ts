@@ -1,5 +1,4 @@
-import type { RouteStrategy, SyncRecord } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { RouteStrategy } from '../protocol/index.ts';
 import type { ResolvedRoute } from './config.ts';
 
 export interface RestMatch {
@@ -24,64 +23,4 @@ export function matchRestRoute(url: URL, routes: ResolvedRoute[]): RestMatch | n
 /** Whether a URL falls under one of the replay route prefixes. */
 export function isReplayRoute(url: URL, prefixes: string[]): boolean {
   return prefixes.some((prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
-}
-
-export interface ListQuery {
-  /** field -> accepted values (several values of one field mean "any of"). */
-  filters: Map<string, string[]>;
-  sort: { field: string; descending: boolean }[];
-  limit: number | null;
-  offset: number;
-}
-
-/** Parses json-server style list parameters: `field=value`, `_sort=a,-b`, `_limit`, `_offset`. */
-export function parseListQuery(params: URLSearchParams): ListQuery {
-  const query: ListQuery = { filters: new Map(), sort: [], limit: null, offset: 0 };
-  for (const [key, value] of params) {
-    if (key === '_sort') {
-      for (const field of value.split(',').filter(Boolean)) {
-        query.sort.push(
-          field.startsWith('-') ? { field: field.slice(1), descending: true } : { field, descending: false },
-        );
-      }
-    } else if (key === '_limit') {
-      query.limit = parseCount(key, value);
-    } else if (key === '_offset') {
-      query.offset = parseCount(key, value);
-    } else if (!key.startsWith('_')) {
-      query.filters.set(key, [...(query.filters.get(key) ?? []), value]);
-    }
-  }
-  return query;
-}
-
-function parseCount(name: string, value: string): number {
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 0) {
-    throw new SyncError('invalid_query', `${name} must be a non-negative integer, got "${value}"`);
-  }
-  return count;
-}
-
-/** Filters, sorts and pages records as the list query asks. */
-export function applyListQuery(records: SyncRecord[], query: ListQuery): SyncRecord[] {
-  const filtered = records.filter((record) =>
-    [...query.filters].every(([field, values]) => values.includes(String(record[field]))),
-  );
-  if (query.sort.length > 0) filtered.sort((a, b) => compareBy(a, b, query.sort));
-  const end = query.limit === null ? undefined : query.offset + query.limit;
-  return filtered.slice(query.offset, end);
-}
-
-function compareBy(a: SyncRecord, b: SyncRecord, sort: ListQuery['sort']): number {
-  for (const { field, descending } of sort) {
-    const [x, y] = [a[field], b[field]];
-    if (x === y) continue;
-    // Missing values sort last in either direction.
-    if (x === undefined || x === null) return 1;
-    if (y === undefined || y === null) return -1;
-    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-    if (order !== 0) return descending ? -order : order;
-  }
-  return 0;
 }

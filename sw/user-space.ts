@@ -49,9 +49,15 @@ export class UserSpace {
     this.scheduler.resume('unauthorized');
   }
 
-  /** After a local write: tell the tabs, ask the browser for Background Sync, and sync soon. */
-  async afterLocalWrite(collection: string): Promise<void> {
+  /** After local data changed without a new mutation (a discard): tell the tabs. */
+  async afterLocalChange(collection: string): Promise<void> {
     broadcast({ type: 'changed', collections: [collection] });
+    await this.publishStatus();
+  }
+
+  /** After a local write: tell the tabs, ask the browser for Background Sync, and sync soon. */
+  async afterLocalWrite(collection: string | null): Promise<void> {
+    if (collection) broadcast({ type: 'changed', collections: [collection] });
     if (this.#config.backgroundSync) {
       await self.registration?.sync?.register('syncworker').catch(() => undefined);
     }

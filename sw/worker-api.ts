@@ -1,5 +1,9 @@
 import type { Handshake, Outcome, WorkerApi } from '../protocol/index.ts';
 import { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
+import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from './dead-letters.ts';
+import { applyListQuery, fromCollectionQuery } from './list-query.ts';
+import { deleteRecord, patchRecord, putRecord } from './local-writes.ts';
+import { discardPending, peekOutbox } from './outbox.ts';
 import type { SyncRuntime } from './runtime.ts';
 import { readLog } from './sync-log.ts';
 
@@ -31,6 +35,55 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
     signIn: (userId: string, token: string | null) => outcome(() => runtime.signIn(userId, token)),
     signOut: () => outcome(() => runtime.signOut()),
     log: (limit: number) => outcome(async () => readLog((await space()).db, limit)),
+    collections: () => outcome(async () => [...runtime.config.collections]),
+    get: (collection, id) => outcome(async () => (await (await space()).db.records(collection).get(id)) ?? null),
+    list: (collection, query) =>
+      outcome(async () =>
+        applyListQuery(await (await space()).db.records(collection).toArray(), fromCollectionQuery(query)),
+      ),
+    write: (collection, op, id, fields = {}) =>
+      outcome(async () => {
+        const current = await space();
+        const result =
+          op === 'put'
+            ? await putRecord(current.db, collection, id, fields)
+            : op === 'patch'
+              ? await patchRecord(current.db, collection, id, fields)
+              : await deleteRecord(current.db, collection, id);
+        await current.afterLocalWrite(collection);
+        return result;
+      }),
+    outbox: (limit) => outcome(async () => (await peekOutbox((await space()).db, limit)).map(pendingView)),
+    discardPending: (seq) =>
+      outcome(async () => {
+        const collection = await discardPending((await space()).db, seq);
+        if (collection) await (await space()).afterLocalChange(collection);
+      }),
+    deadLetters: () => outcome(async () => listDeadLetters((await space()).db)),
+    retryDeadLetter: (id) =>
+      outcome(async () => {
+        const current = await space();
+        const collection = await retryDeadLetter(current.db, id);
+        await current.afterLocalWrite(collection);
+      }),
+    discardDeadLetter: (id) =>
+      outcome(async () => {
+        const current = await space();
+        await discardDeadLetter(current.db, id);
+        await current.publishStatus();
+      }),
+    pause: () =>
+      outcome(async () => {
+        const current = await space();
+        current.scheduler.pause('manual');
+        return current.status();
+      }),
+    resume: () =>
+      outcome(async () => {
+        const current = await space();
+        current.scheduler.resume('manual');
+        return current.status();
+      }),
   };
 }
 

@@ -1,0 +1,66 @@
+import type { CollectionQuery, LocalWriteResult, SyncRecord } from '../protocol/index.ts';
+import type { SyncClient } from './sync-client.ts';
+import type { WorkerLink } from './worker-link.ts';
+
+/**
+ * One synced collection, read and written through the worker (the single writer of the local
+ * database). Writes are local first: they resolve once stored and queued, online or not.
+ */
+export class Collection<T extends SyncRecord = SyncRecord> {
+  readonly name: string;
+  readonly #link: WorkerLink;
+  readonly #client: SyncClient;
+
+  constructor(name: string, link: WorkerLink, client: SyncClient) {
+    this.name = name;
+    this.#link = link;
+    this.#client = client;
+  }
+
+  /** The record, or null. */
+  get(id: string): Promise<T | null> {
+    return this.#link.call((api) => api.get(this.name, id)) as Promise<T | null>;
+  }
+
+  /** Records matching `query` (`where` equality filters, `sort` as `field` or `-field`, `limit`, `offset`). */
+  list(query: CollectionQuery = {}): Promise<T[]> {
+    return this.#link.call((api) => api.list(this.name, query)) as Promise<T[]>;
+  }
+
+  /** Creates or replaces a record. Give it an `id` (UUIDv7 recommended) so a retried call stays one record. */
+  put(record: Omit<T, '_version'> & { id: string }): Promise<LocalWriteResult> {
+    const { id, ...fields } = record;
+    return this.#link.call((api) => api.write(this.name, 'put', id, fields));
+  }
+
+  /** Merges `fields` into the record; throws `not_found` if it does not exist. */
+  patch(id: string, fields: Partial<Omit<T, 'id' | '_version'>>): Promise<LocalWriteResult> {
+    return this.#link.call((api) => api.write(this.name, 'patch', id, fields as Record<string, unknown>));
+  }
+
+  /** Deletes the record; throws `not_found` if it does not exist. */
+  delete(id: string): Promise<LocalWriteResult> {
+    return this.#link.call((api) => api.write(this.name, 'delete', id));
+  }
+
+  /**
+   * A live query: calls `callback` with the matching records now and after every change to
+   * this collection, made in any tab or brought by a sync. Returns the function that stops it.
+   */
+  subscribe(query: CollectionQuery, callback: (records: T[]) => void): () => void {
+    let isActive = true;
+    let generation = 0;
+    const refresh = () => {
+      const current = ++generation;
+      this.list(query)
+        .then((records) => isActive && current === generation && callback(records))
+        .catch((error: unknown) => console.warn(`syncworker: live query on ${this.name} failed`, error));
+    };
+    const stop = this.#client.on('changed', ({ collections }) => collections.includes(this.name) && refresh());
+    refresh();
+    return () => {
+      isActive = false;
+      stop();
+    };
+  }
+}
