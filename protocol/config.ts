@@ -26,6 +26,11 @@ export interface SyncWorkerConfig {
   replayRoutes?: string[];
   /** Request headers kept when a request is queued for replay. Default: content-type, accept, accept-language. Never `Authorization`. */
   replayHeaders?: string[];
+  /**
+   * The app's own files (first one: the page to open offline), cached at install and served
+   * network-first with the cache as fallback, so the app opens offline. Default: none.
+   */
+  appShell?: string[];
   /** Where the sync server's `/push`, `/pull` and `/events` live. Default: `/sync` on the worker's origin. */
   syncUrl?: string;
   /** Base name of the IndexedDB databases (one per user). Default: `syncworker`. */

@@ -1,19 +1,27 @@
-import { type Remote, releaseProxy, wrap } from 'comlink';
+import { type Remote, wrap } from 'comlink';
 import type { ConnectMessage, Handshake, Outcome, WorkerApi } from '../protocol/index.ts';
 import { CONNECT_MESSAGE_TYPE, PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 
 /** How many times a call is re-sent over a fresh link before giving up. */
 const MAX_ATTEMPTS = 3;
 
+/** One port to one worker; `dropped` rejects once the port is abandoned. */
+interface Connection {
+  api: Remote<WorkerApi>;
+  dropped: Promise<never>;
+  drop(): void;
+}
+
 /**
  * A Comlink link to the active service worker that survives the browser stopping it.
  * A call that gets no answer within the timeout is checked with a ping; if the ping is not
  * answered either, the port is dead: the link reconnects (which wakes the worker) and re-sends.
+ * Every call in flight on an abandoned port is re-sent too, so all of them complete or fail clearly.
  */
 export class WorkerLink {
   readonly #container: ServiceWorkerContainer;
   readonly #timeoutMs: number;
-  #remote: Promise<Remote<WorkerApi>> | null = null;
+  #connection: Promise<Connection> | null = null;
   #fatal: SyncError | null = null;
 
   constructor(container: ServiceWorkerContainer, timeoutMs: number) {
@@ -33,14 +41,15 @@ export class WorkerLink {
     let lastFailure: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (this.#fatal) throw this.#fatal;
+      const connection = this.#connect();
       try {
-        const outcome = await this.#whileAlive(await this.#connect(), invoke);
+        const outcome = await this.#whileAlive(await connection, invoke);
         if (outcome.ok) return outcome.value;
         throw new SyncError(outcome.error.code, outcome.error.message);
       } catch (error) {
         if (!(error instanceof DeadLinkError)) throw error;
         lastFailure = error;
-        this.#drop();
+        if (this.#connection === connection) this.#drop();
       }
     }
     throw new SyncError(
@@ -54,23 +63,36 @@ export class WorkerLink {
     this.#fatal = new SyncError('worker_unavailable', 'This client was closed');
   }
 
-  #connect(): Promise<Remote<WorkerApi>> {
-    this.#remote ??= this.#handshake().catch((error: unknown) => {
-      this.#remote = null;
-      throw error;
-    });
-    return this.#remote;
+  #connect(): Promise<Connection> {
+    if (!this.#connection) {
+      const pending: Promise<Connection> = this.#handshake().catch((error: unknown) => {
+        if (this.#connection === pending) this.#connection = null;
+        throw error;
+      });
+      this.#connection = pending;
+    }
+    return this.#connection;
   }
 
-  async #handshake(): Promise<Remote<WorkerApi>> {
+  async #handshake(): Promise<Connection> {
     const registration = await this.#container.ready;
     const worker = registration.active;
     if (!worker) throw new DeadLinkError('no active service worker');
     const channel = new MessageChannel();
     const message: ConnectMessage<MessagePort> = { type: CONNECT_MESSAGE_TYPE, port: channel.port2 };
     worker.postMessage(message, [channel.port2]);
-    const remote = wrap<WorkerApi>(channel.port1);
-    const reply = await this.#withTimeout<Outcome<Handshake>>(remote.handshake({ protocolVersion: PROTOCOL_VERSION }));
+    let drop = () => {};
+    const dropped = new Promise<never>((_, reject) => {
+      drop = () => {
+        channel.port1.close();
+        reject(new DeadLinkError('the link was reopened'));
+      };
+    });
+    dropped.catch(() => undefined);
+    const connection: Connection = { api: wrap<WorkerApi>(channel.port1), dropped, drop };
+    const reply = await this.#withTimeout<Outcome<Handshake>>(
+      connection.api.handshake({ protocolVersion: PROTOCOL_VERSION }),
+    );
     if (reply === TIMED_OUT) throw new DeadLinkError('no handshake reply');
     const workerVersion = reply.ok ? reply.value.protocolVersion : null;
     if (!reply.ok || workerVersion !== PROTOCOL_VERSION) {
@@ -82,16 +104,18 @@ export class WorkerLink {
       );
       throw this.#fatal;
     }
-    return remote;
+    return connection;
   }
 
-  /** Waits for a call as long as the worker keeps answering pings. */
-  async #whileAlive<T>(remote: Remote<WorkerApi>, invoke: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
-    const call = invoke(remote);
+  /** Waits for a call as long as the worker keeps answering pings and the port is not abandoned. */
+  async #whileAlive<T>(connection: Connection, invoke: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    const call = Promise.race([invoke(connection.api), connection.dropped]);
     for (;;) {
       const result = await this.#withTimeout(call);
       if (result !== TIMED_OUT) return result;
-      const ping = await this.#withTimeout<Outcome<unknown>>(remote.status());
+      const ping = await this.#withTimeout<Outcome<unknown>>(
+        Promise.race([connection.api.status(), connection.dropped]),
+      );
       if (ping === TIMED_OUT) throw new DeadLinkError('the worker stopped answering');
     }
   }
@@ -105,9 +129,9 @@ export class WorkerLink {
   }
 
   #drop(): void {
-    const remote = this.#remote;
-    this.#remote = null;
-    void remote?.then((api) => api[releaseProxy]()).catch(() => undefined);
+    const connection = this.#connection;
+    this.#connection = null;
+    void connection?.then((open) => open.drop()).catch(() => undefined);
   }
 }
 

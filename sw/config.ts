@@ -12,6 +12,7 @@ export interface ResolvedConfig {
   routes: ResolvedRoute[];
   replayRoutes: string[];
   replayHeaders: string[];
+  appShell: string[];
   syncUrl: string;
   databaseName: string;
   claimClients: boolean;
@@ -36,6 +37,7 @@ export function resolveConfig(config: SyncWorkerConfig, origin: string): Resolve
     replayHeaders: (config.replayHeaders ?? DEFAULT_REPLAY_HEADERS)
       .map((name) => name.toLowerCase())
       .filter((name) => name !== 'authorization'),
+    appShell: (config.appShell ?? []).map((path) => new URL(path, origin).pathname),
     syncUrl: new URL(config.syncUrl ?? '/sync', origin).href.replace(/\/+$/, ''),
     databaseName: config.databaseName ?? 'syncworker',
     claimClients: config.claimClients ?? true,

@@ -5,6 +5,7 @@ import {
   SKIP_WAITING_MESSAGE_TYPE,
   type SyncWorkerConfig,
 } from '../protocol/index.ts';
+import { isAppShellRequest, precacheAppShell, serveAppShell } from './app-shell.ts';
 import { resolveConfig } from './config.ts';
 import { SyncRuntime } from './runtime.ts';
 import { createWorkerApi } from './worker-api.ts';
@@ -23,8 +24,12 @@ export function installSyncWorker(userConfig: SyncWorkerConfig): void {
   const runtime = new SyncRuntime(resolveConfig(userConfig, self.location.origin));
   const api = createWorkerApi(runtime);
 
+  const { appShell } = runtime.config;
+  self.addEventListener('install', (event) => precacheAppShell(event, appShell));
+
   self.addEventListener('fetch', (event) => {
-    runtime.handleFetch(event);
+    if (runtime.handleFetch(event)) return;
+    if (isAppShellRequest(event.request, appShell)) event.respondWith(serveAppShell(event.request, appShell));
   });
 
   self.addEventListener('sync', (event) => {

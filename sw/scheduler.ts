@@ -30,6 +30,7 @@ export class SyncScheduler {
   readonly #onChange: (state: SchedulerState, error: unknown) => void;
   #current: Promise<boolean> | null = null;
   #isRunRequested = false;
+  #isForcedRunRequested = false;
   #isStopped = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -50,6 +51,8 @@ export class SyncScheduler {
     if (!force && this.#nextAttemptAt !== null && Date.now() < this.#nextAttemptAt) return Promise.resolve(false);
     if (this.#current) {
       this.#isRunRequested = true;
+      // A forced request must see a run that started after it, even if the current one fails.
+      this.#isForcedRunRequested ||= force;
       return this.#current;
     }
     this.#current = this.#loop().finally(() => {
@@ -95,6 +98,7 @@ export class SyncScheduler {
     let isOk = true;
     do {
       this.#isRunRequested = false;
+      this.#isForcedRunRequested = false;
       this.#clearRetry();
       try {
         const { isComplete } = await this.#run();
@@ -108,7 +112,7 @@ export class SyncScheduler {
         this.#failed(error);
         isOk = false;
       }
-    } while (this.#isRunRequested && isOk && !this.#isStopped && !this.#pausedReason);
+    } while ((this.#isForcedRunRequested || (this.#isRunRequested && isOk)) && !this.#isStopped && !this.#pausedReason);
     return isOk;
   }
 
