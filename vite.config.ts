@@ -29,7 +29,10 @@ const builds: Record<string, UserConfig> = {
       outDir: 'dist',
       emptyOutDir: false,
       sourcemap: true,
-      lib: { entry: { index: here('src/index.ts'), sw: here('sw/index.ts') }, formats: ['es'] },
+      lib: {
+        entry: { index: here('src/index.ts'), sw: here('sw/index.ts'), devtools: here('src/devtools/index.ts') },
+        formats: ['es'],
+      },
       rolldownOptions: {
         external: ['comlink', 'dexie', 'workbox-window'],
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
@@ -56,7 +59,7 @@ const builds: Record<string, UserConfig> = {
   // The demo app (a PWA with its own service worker, built next).
   demo: {
     root: here('demo'),
-    resolve: { alias: { syncworker: here('src/index.ts') } },
+    resolve: { alias: { 'syncworker/devtools': here('src/devtools/index.ts'), syncworker: here('src/index.ts') } },
     build: {
       outDir: here('dist/demo'),
       emptyOutDir: false,

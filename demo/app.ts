@@ -1,6 +1,7 @@
 // The demo todo app: plain fetch() against a REST API. The service worker answers it from
 // IndexedDB, so the app works offline; syncworker syncs the changes with the server.
 import { connect, type SyncClient, type SyncRecord } from 'syncworker';
+import { installDevtoolsTriggers } from 'syncworker/devtools';
 
 interface Todo extends SyncRecord {
   title: string;
@@ -56,6 +57,8 @@ form?.addEventListener('submit', (event) => {
 
 const client = await connect({ serviceWorkerUrl: '/sw.js' });
 window.syncClient = client;
+// The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
+installDevtoolsTriggers(client);
 client.on('changed', () => void render());
 client.on('status', (status) => {
   if (statusLine) {

@@ -58,6 +58,19 @@ describe('SyncScheduler', () => {
     await scheduler.stop();
   });
 
+  it('lets connectivity skip its own backoff but not a server’s Retry-After; a user may skip both', async () => {
+    let fail = true;
+    const scheduler = new SyncScheduler(async () => {
+      if (fail) throw new SyncError('rate_limited', 'slow down', { retryable: true, retryAfterMs: 60_000 });
+      return { isComplete: true };
+    });
+    expect(await scheduler.request()).toBe(false);
+    fail = false;
+    expect(await scheduler.request({ force: true })).toBe(false);
+    expect(await scheduler.request({ force: true, ignoreRetryAfter: true })).toBe(true);
+    await scheduler.stop();
+  });
+
   it('pauses on a 401 until resumed, and runs nothing meanwhile', async () => {
     let runs = 0;
     let token = 'expired';

@@ -4,8 +4,10 @@ import { backoffDelay } from './backoff.ts';
 import { isRetryable, isUnauthorized, retryAfterOf } from './sync-transport.ts';
 
 export interface RequestOptions {
-  /** Run now even while backing off (an explicit `syncNow`, the `sync` event, `online`). */
+  /** Skip the backoff wait: connectivity came back (`sync` event, `online`, a poke). A server's `Retry-After` still holds. */
   force?: boolean;
+  /** Skip a server's `Retry-After` too: for explicit user actions only (`syncNow`, devtools Retry). */
+  ignoreRetryAfter?: boolean;
 }
 
 /** The scheduling half of the sync status. */
@@ -30,7 +32,8 @@ export class SyncScheduler {
   readonly #onChange: (state: SchedulerState, error: unknown) => void;
   #current: Promise<boolean> | null = null;
   #isRunRequested = false;
-  #isForcedRunRequested = false;
+  #forcedRequest: RequestOptions | null = null;
+  #serverWaitUntil = 0;
   #isStopped = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -46,13 +49,12 @@ export class SyncScheduler {
   }
 
   /** Asks for a sync; resolves to whether the runs it joined succeeded. */
-  request({ force = false }: RequestOptions = {}): Promise<boolean> {
-    if (this.#isStopped || this.#pausedReason) return Promise.resolve(false);
-    if (!force && this.#nextAttemptAt !== null && Date.now() < this.#nextAttemptAt) return Promise.resolve(false);
+  request(options: RequestOptions = {}): Promise<boolean> {
+    if (!this.#mayRun(options)) return Promise.resolve(false);
     if (this.#current) {
       this.#isRunRequested = true;
       // A forced request must see a run that started after it, even if the current one fails.
-      this.#isForcedRunRequested ||= force;
+      if (options.force) this.#forcedRequest = options;
       return this.#current;
     }
     this.#current = this.#loop().finally(() => {
@@ -98,11 +100,12 @@ export class SyncScheduler {
     let isOk = true;
     do {
       this.#isRunRequested = false;
-      this.#isForcedRunRequested = false;
+      this.#forcedRequest = null;
       this.#clearRetry();
       try {
         const { isComplete } = await this.#run();
         this.#attempt = 0;
+        this.#serverWaitUntil = 0;
         this.#lastSyncAt = Date.now();
         this.#lastError = null;
         isOk = true;
@@ -112,8 +115,17 @@ export class SyncScheduler {
         this.#failed(error);
         isOk = false;
       }
-    } while ((this.#isForcedRunRequested || (this.#isRunRequested && isOk)) && !this.#isStopped && !this.#pausedReason);
+    } while (
+      this.#forcedRequest ? this.#mayRun(this.#forcedRequest) : this.#isRunRequested && isOk && this.#mayRun({})
+    );
     return isOk;
+  }
+
+  #mayRun({ force = false, ignoreRetryAfter = false }: RequestOptions): boolean {
+    const now = Date.now();
+    if (this.#isStopped || this.#pausedReason) return false;
+    if (!ignoreRetryAfter && now < this.#serverWaitUntil) return false;
+    return force || this.#nextAttemptAt === null || now >= this.#nextAttemptAt;
   }
 
   #failed(error: unknown): void {
@@ -123,7 +135,9 @@ export class SyncScheduler {
       this.#pausedReason = 'unauthorized';
     } else if (isRetryable(error)) {
       this.#attempt += 1;
-      this.#retryIn(backoffDelay(this.#attempt, retryAfterOf(error)));
+      const retryAfter = retryAfterOf(error);
+      this.#serverWaitUntil = retryAfter === null ? 0 : Date.now() + retryAfter;
+      this.#retryIn(backoffDelay(this.#attempt, retryAfter));
     }
     this.#changed(error);
   }

@@ -5,7 +5,7 @@ import { applyListQuery, fromCollectionQuery } from './list-query.ts';
 import { deleteRecord, patchRecord, putRecord } from './local-writes.ts';
 import { discardPending, peekOutbox } from './outbox.ts';
 import type { SyncRuntime } from './runtime.ts';
-import { readLog } from './sync-log.ts';
+import { appendLog, readLog } from './sync-log.ts';
 
 /** The object pages call through Comlink. Every method is safe to retry after a lost reply. */
 export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
@@ -23,7 +23,7 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
       }),
     syncNow: () =>
       outcome(async () => {
-        await runtime.requestSync({ force: true });
+        await runtime.requestSync({ force: true, ignoreRetryAfter: true });
         return (await space()).status();
       }),
     kick: (reason: string) =>
@@ -76,11 +76,13 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
       outcome(async () => {
         const current = await space();
         current.scheduler.pause('manual');
+        await appendLog(current.db, { kind: 'pause', message: 'network sync paused from a page' });
         return current.status();
       }),
     resume: () =>
       outcome(async () => {
         const current = await space();
+        await appendLog(current.db, { kind: 'pause', message: 'network sync resumed from a page' });
         current.scheduler.resume('manual');
         return current.status();
       }),
