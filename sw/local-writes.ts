@@ -26,25 +26,31 @@ export async function replaceRecord(
   fields: Fields,
 ): Promise<LocalWriteResult> {
   assertSameId(id, fields);
-  return writeLocally(db, collection, id, (current) => {
-    const existing = requireRecord(current, collection, id);
-    const data = { ...withoutServerFields(fields), id };
-    return {
-      record: withVersionOf(existing, data),
-      mutation: { op: 'update', data, baseVersion: existing._version ?? null },
-    };
-  });
+  return writeLocally(db, collection, id, (current) => replacement(requireRecord(current, collection, id), fields, id));
 }
 
-/** Creates the record, or replaces it if it exists (the collection API's `put`). */
+/** Creates the record, or replaces it if it exists (the collection API's `put`), decided inside the write. */
 export async function putRecord(
   db: SyncDatabase,
   collection: string,
   id: string,
   fields: Fields,
 ): Promise<LocalWriteResult> {
-  const exists = (await db.records(collection).get(id)) !== undefined;
-  return exists ? replaceRecord(db, collection, id, fields) : createRecord(db, collection, { ...fields, id });
+  assertRecordId(id);
+  assertSameId(id, fields);
+  return writeLocally(db, collection, id, (current) => {
+    if (current) return replacement(current, fields, id);
+    const record = { ...withoutServerFields(fields), id };
+    return { record, mutation: { op: 'create', data: record, baseVersion: null } };
+  });
+}
+
+function replacement(existing: SyncRecord, fields: Fields, id: string): PlannedWrite {
+  const data = { ...withoutServerFields(fields), id };
+  return {
+    record: withVersionOf(existing, data),
+    mutation: { op: 'update', data, baseVersion: existing._version ?? null },
+  };
 }
 
 /** Merges fields into a record and queues an `update` carrying only those fields. */

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncDatabase } from './database.ts';
-import { createRecord, deleteRecord, patchRecord, replaceRecord } from './local-writes.ts';
+import { createRecord, deleteRecord, patchRecord, putRecord, replaceRecord } from './local-writes.ts';
 import { countPendingFor, peekOutbox, removeAcknowledged } from './outbox.ts';
 
 let db: SyncDatabase;
@@ -52,6 +52,13 @@ describe('local writes and the outbox', () => {
     await expect(createRecord(db, 'lists', { title: 'x' })).rejects.toMatchObject({ code: 'unknown_collection' });
     expect(await db.outbox.count()).toBe(1);
     expect(await db.records('todos').get('a')).toEqual({ id: 'a', title: 'first' });
+  });
+
+  it('puts: creates a missing record, replaces an existing one', async () => {
+    await putRecord(db, 'todos', 'p', { title: 'first' });
+    await putRecord(db, 'todos', 'p', { title: 'second' });
+    expect((await peekOutbox(db, 10)).map((entry) => entry.op)).toEqual(['create', 'update']);
+    expect(await db.records('todos').get('p')).toEqual({ id: 'p', title: 'second' });
   });
 
   it('continues numbering after acknowledged entries are removed', async () => {

@@ -31,13 +31,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** A table with a header row; each row is a list of cells. */
+/** A table with a header row (none when `headers` is empty); each row is a list of cells. */
 export function table(headers: string[], rows: Child[][], empty: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h(
     'table',
     {},
-    h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', {}, header)))),
+    headers.length > 0 && h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', {}, header)))),
     h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell))))),
   );
 }

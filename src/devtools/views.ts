@@ -38,7 +38,7 @@ async function statusView({ client }: ViewContext): Promise<HTMLElement> {
   const megabytes = (bytes: number | null) =>
     bytes === null ? '—' : h('span', { volatile: true }, `${(bytes / 1e6).toFixed(1)} MB`);
   return table(
-    ['', ''],
+    [],
     [
       ['browser online', String(navigator.onLine)],
       ['user', status.userId ?? 'anonymous'],
