@@ -1,5 +1,5 @@
 import type { WireError } from './errors.ts';
-import type { MutationOp, MutationStatus, SyncRecord } from './wire.ts';
+import type { Mutation, MutationOp, MutationStatus, SyncRecord } from './wire.ts';
 
 /** Why the worker is not syncing although it has work. */
 export type PauseReason =
@@ -59,16 +59,9 @@ export interface CollectionQuery {
   offset?: number;
 }
 
-/** A local mutation waiting in the outbox. */
-export interface PendingMutation {
-  seq: number;
+/** A local mutation waiting in the outbox: the wire mutation (its `id` as `mutationId`) and its delivery attempts. */
+export interface PendingMutation extends Omit<Mutation, 'id'> {
   mutationId: string;
-  collection: string;
-  op: MutationOp;
-  recordId: string;
-  data?: Record<string, unknown>;
-  baseVersion: number | null;
-  at: number;
   attempts: number;
   lastError: WireError | null;
 }

@@ -199,7 +199,8 @@ export class SyncClient {
     this.#isRefreshingToken = true;
     try {
       const token = await getToken();
-      if (token !== this.#token || token === null) await this.setToken(token);
+      // The same token was refused already: resuming with it would only be refused again.
+      if (token !== this.#token) await this.setToken(token);
     } catch (error) {
       console.warn('syncworker: the token provider failed', error);
     } finally {

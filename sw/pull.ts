@@ -1,50 +1,42 @@
 import type { PullResponse } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { countPendingFor, removeAcknowledged } from './outbox.ts';
+import type { SettleHooks } from './push.ts';
 import { appendLog } from './sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Records per pull page. */
 const PULL_PAGE_SIZE = 1000;
 
-export interface PullReport {
-  changed: Set<string>;
-  /** Records received in this run. */
-  pulled: number;
-  /** False when the run's time budget ran out while the server had more. */
-  isComplete: boolean;
-}
-
 /**
- * Pulls every change since the stored cursor, page by page, until done or `deadline` passes.
- * The cursor is saved with each page, so an interrupted pull (or bootstrap) resumes where it stopped.
+ * Pulls every change since the stored cursor, page by page, until done or `deadline` passes;
+ * returns false when time ran out first. The cursor is saved with each page, so an interrupted
+ * pull (or bootstrap) resumes where it stopped.
  */
 export async function pullChanges(
   db: SyncDatabase,
   transport: SyncTransport,
   clientId: string,
   deadline: number,
-  onProgress: (pulled: number, hasMore: boolean) => void,
-): Promise<PullReport> {
-  const report: PullReport = { changed: new Set(), pulled: 0, isComplete: true };
+  hooks: Pick<SettleHooks, 'onChanged'> & { onProgress(pulled: number, hasMore: boolean): void },
+): Promise<boolean> {
+  let pulled = 0;
   for (let hasMore = true; hasMore; ) {
-    if (Date.now() > deadline) {
-      report.isComplete = false;
-      break;
-    }
+    if (Date.now() > deadline) return false;
     const cursor = (await db.getMeta<string>('cursor')) ?? null;
     const page = await transport.pull({ cursor, clientId, collections: [...db.collections], limit: PULL_PAGE_SIZE });
-    for (const collection of await applyPullPage(db, page)) report.changed.add(collection);
+    const changed = await applyPullPage(db, page);
+    if (changed.size > 0) hooks.onChanged([...changed]);
     const received = Object.values(page.changes).reduce(
       (sum, changes) => sum + changes.upserted.length + changes.deleted.length,
       0,
     );
-    report.pulled += received;
+    pulled += received;
     hasMore = page.hasMore;
-    if (received > 0 || hasMore) onProgress(report.pulled, hasMore);
+    if (received > 0 || hasMore) hooks.onProgress(pulled, hasMore);
   }
-  if (report.pulled > 0) await appendLog(db, { kind: 'pull', message: `pulled ${report.pulled} change(s)` });
-  return report;
+  if (pulled > 0) await appendLog(db, { kind: 'pull', message: `pulled ${pulled} change(s)` });
+  return true;
 }
 
 /**

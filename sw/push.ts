@@ -8,50 +8,61 @@ import type { SyncTransport } from './sync-transport.ts';
 /** Mutations sent per push request; the server accepts up to 500. */
 const PUSH_BATCH_SIZE = 200;
 
-export interface PushReport {
-  /** Collections whose local records changed (server versions adopted, rejections undone). */
-  changed: Set<string>;
-  outcomes: MutationOutcome[];
-  /** False when the run's time budget ran out before the outbox was empty. */
-  isComplete: boolean;
+/** Where a sync run reports what it settled, batch by batch, so a later failure loses none of it. */
+export interface SettleHooks {
+  onOutcomes(outcomes: MutationOutcome[]): void;
+  /** Local records of these collections changed. */
+  onChanged(collections: string[]): void;
 }
 
-/** Sends the outbox in `seq` order, batch by batch, until it is empty or `deadline` passes. */
+/**
+ * Sends the outbox in `seq` order, batch by batch, until it is empty or `deadline` passes;
+ * returns false when time ran out first.
+ */
 export async function pushOutbox(
   db: SyncDatabase,
   transport: SyncTransport,
   clientId: string,
   deadline: number,
-): Promise<PushReport> {
-  const report: PushReport = { changed: new Set(), outcomes: [], isComplete: true };
+  hooks: SettleHooks,
+): Promise<boolean> {
   for (
     let batch = await peekOutbox(db, PUSH_BATCH_SIZE);
     batch.length > 0;
     batch = await peekOutbox(db, PUSH_BATCH_SIZE)
   ) {
-    if (Date.now() > deadline) {
-      report.isComplete = false;
-      break;
-    }
+    if (Date.now() > deadline) return false;
     const response = await pushBatch(db, transport, clientId, batch);
-    await applyPushResponse(db, batch, response, report);
-    const counts = new Map<string, number>();
-    for (const { status } of report.outcomes.slice(-batch.length)) counts.set(status, (counts.get(status) ?? 0) + 1);
-    for (const outcome of report.outcomes.slice(-batch.length)) {
-      if (outcome.status !== 'conflict' && outcome.status !== 'rejected') continue;
-      await appendLog(db, {
-        kind: outcome.status,
-        message: `${outcome.status} ${outcome.op} of ${outcome.collection}/${outcome.recordId}${outcome.error ? `: ${outcome.error.message}` : ''}`,
-        details: { collection: outcome.collection, recordId: outcome.recordId, record: outcome.record ?? null },
-      });
-    }
+    const { outcomes, changed } = await applyPushResponse(db, batch, response);
+    if (outcomes.length > 0) hooks.onOutcomes(outcomes);
+    if (changed.size > 0) hooks.onChanged([...changed]);
+    await logBatch(db, batch, outcomes, response.lastAppliedSeq);
+  }
+  return true;
+}
+
+/** Logs a settled batch, with a line for each conflict and rejection. */
+async function logBatch(
+  db: SyncDatabase,
+  batch: OutboxEntry[],
+  outcomes: MutationOutcome[],
+  lastAppliedSeq: number,
+): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const outcome of outcomes) {
+    counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1);
+    if (outcome.status !== 'conflict' && outcome.status !== 'rejected') continue;
     await appendLog(db, {
-      kind: 'push',
-      message: `pushed ${batch.length} mutation(s): ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
-      details: { firstSeq: batch[0]?.seq, lastAppliedSeq: response.lastAppliedSeq },
+      kind: outcome.status,
+      message: `${outcome.status} ${outcome.op} of ${outcome.collection}/${outcome.recordId}${outcome.error ? `: ${outcome.error.message}` : ''}`,
+      details: { collection: outcome.collection, recordId: outcome.recordId, record: outcome.record ?? null },
     });
   }
-  return report;
+  await appendLog(db, {
+    kind: 'push',
+    message: `pushed ${batch.length} mutation(s): ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
+    details: { firstSeq: batch[0]?.seq, lastAppliedSeq },
+  });
 }
 
 async function pushBatch(
@@ -108,8 +119,9 @@ async function applyPushResponse(
   db: SyncDatabase,
   batch: OutboxEntry[],
   response: PushResponse,
-  report: PushReport,
-): Promise<void> {
+): Promise<{ outcomes: MutationOutcome[]; changed: Set<string> }> {
+  const outcomes: MutationOutcome[] = [];
+  const changed = new Set<string>();
   const tables = [...new Set(batch.map((entry) => entry.collection))].map((collection) => db.records(collection));
   await db.transaction('rw', [...tables, db.outbox, db.meta, db.deadLetters], async () => {
     const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
@@ -120,9 +132,9 @@ async function applyPushResponse(
         result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
       if (isRejected) await parkRejected(db, entry, result);
       if (result && result.record !== undefined && (await adoptServerRecord(db, entry, result.record))) {
-        report.changed.add(entry.collection);
+        changed.add(entry.collection);
       }
-      report.outcomes.push({
+      outcomes.push({
         seq: entry.seq,
         mutationId: entry.mutationId,
         collection: entry.collection,
@@ -135,6 +147,7 @@ async function applyPushResponse(
     }
     await db.setMeta('lastAppliedSeq', response.lastAppliedSeq);
   });
+  return { outcomes, changed };
 }
 
 async function parkRejected(db: SyncDatabase, entry: OutboxEntry, result: MutationResult): Promise<void> {

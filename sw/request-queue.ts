@@ -48,43 +48,45 @@ export async function fetchOrQueue(request: Request, db: SyncDatabase, keptHeade
  */
 export async function replayQueuedRequests(db: SyncDatabase, token: string | null, deadline: number): Promise<number> {
   let settled = 0;
-  for (
-    let next = await db.requests.orderBy('order').first();
-    next && Date.now() <= deadline;
-    next = await db.requests.orderBy('order').first()
-  ) {
-    const status = await send(next, token).catch(async (error: unknown) => {
-      await db.requests.update(next?.order ?? 0, {
-        attempts: (next?.attempts ?? 0) + 1,
-        lastError: (error as SyncError).toWire().error,
-      });
-      throw error;
-    });
-    await db.transaction('rw', db.requests, db.deadLetters, async () => {
-      await db.requests.delete(next?.order ?? 0);
-      if (status >= 400) {
-        const error = {
-          code: 'request_failed' as const,
-          message: `The server answered ${status} to the replayed ${next?.method} ${next?.url}`,
-        };
-        await db.deadLetters.put({
-          id: next?.id ?? '',
-          kind: 'request',
-          request: next as QueuedRequest,
-          status,
-          error,
-          rejectedAt: Date.now(),
-        });
-      }
-    });
-    await appendLog(db, {
-      kind: 'replay',
-      message: `replayed ${next.method} ${new URL(next.url).pathname}: ${status}`,
-      details: { id: next.id },
-    });
+  for (;;) {
+    const next = await db.requests.orderBy('order').first();
+    if (!next || Date.now() > deadline) return settled;
+    await replayOne(db, next, token);
     settled += 1;
   }
-  return settled;
+}
+
+async function replayOne(db: SyncDatabase, queued: QueuedRequest, token: string | null): Promise<void> {
+  const order = queued.order ?? 0;
+  let status: number;
+  try {
+    status = await send(queued, token);
+  } catch (error) {
+    await db.requests.update(order, { attempts: queued.attempts + 1, lastError: (error as SyncError).toWire().error });
+    throw error;
+  }
+  await db.transaction('rw', db.requests, db.deadLetters, async () => {
+    await db.requests.delete(order);
+    if (status >= 400) {
+      const error = {
+        code: 'request_failed' as const,
+        message: `The server answered ${status} to the replayed ${queued.method} ${queued.url}`,
+      };
+      await db.deadLetters.put({
+        id: queued.id,
+        kind: 'request',
+        request: queued,
+        status,
+        error,
+        rejectedAt: Date.now(),
+      });
+    }
+  });
+  await appendLog(db, {
+    kind: 'replay',
+    message: `replayed ${queued.method} ${new URL(queued.url).pathname}: ${status}`,
+    details: { id: queued.id },
+  });
 }
 
 /** Sends one queued request; resolves to a final status, throws a retryable or 401 `SyncError` otherwise. */

@@ -1,7 +1,6 @@
-import type { MutationOutcome } from '../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { pullChanges } from './pull.ts';
-import { pushOutbox } from './push.ts';
+import { pushOutbox, type SettleHooks } from './push.ts';
 import { replayQueuedRequests } from './request-queue.ts';
 import { isRetryable, SyncTransport } from './sync-transport.ts';
 import { uuidv7 } from './uuidv7.ts';
@@ -9,40 +8,36 @@ import { uuidv7 } from './uuidv7.ts';
 /** Work one run may do: well inside the few minutes a browser lets a service worker live. */
 const RUN_BUDGET_MS = 60_000;
 
-export interface RunHooks {
-  onOutcomes(outcomes: MutationOutcome[]): void;
+export interface RunHooks extends SettleHooks {
   onProgress(pulled: number, hasMore: boolean): void;
 }
 
 /**
  * One sync run with one user's database and token: push the outbox, replay queued requests,
- * pull changes. Returns the collections that changed locally and whether everything was done.
+ * pull changes. What each batch and page settles is reported through `hooks` as it happens.
+ * Resolves to whether everything was done within the run's time budget.
  */
 export async function runSync(
   db: SyncDatabase,
   syncUrl: string,
   token: string | null,
   hooks: RunHooks,
-): Promise<{ changed: Set<string>; isComplete: boolean }> {
+): Promise<boolean> {
   const deadline = Date.now() + RUN_BUDGET_MS;
   const transport = new SyncTransport(syncUrl, token);
   const clientId = await clientIdOf(db);
   // A push the server cannot take right now must not stop fresh data from arriving: pull anyway,
   // then report the push failure so the scheduler backs off. A refused token stops everything.
   let pushFailure: unknown = null;
-  const push = await pushOutbox(db, transport, clientId, deadline).catch((error: unknown) => {
+  const isPushComplete = await pushOutbox(db, transport, clientId, deadline, hooks).catch((error: unknown) => {
     if (!isRetryable(error)) throw error;
     pushFailure = error;
-    return null;
+    return false;
   });
-  if (push && push.outcomes.length > 0) hooks.onOutcomes(push.outcomes);
   if (!pushFailure) await replayQueuedRequests(db, token, deadline);
-  const pull = await pullChanges(db, transport, clientId, deadline, hooks.onProgress);
+  const isPullComplete = await pullChanges(db, transport, clientId, deadline, hooks);
   if (pushFailure) throw pushFailure;
-  return {
-    changed: new Set([...(push?.changed ?? []), ...pull.changed]),
-    isComplete: (push?.isComplete ?? false) && pull.isComplete && Date.now() <= deadline,
-  };
+  return isPushComplete && isPullComplete && Date.now() <= deadline;
 }
 
 /** This database's client id, created on first use and kept with the outbox it numbers. */

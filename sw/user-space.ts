@@ -91,11 +91,11 @@ export class UserSpace {
   }
 
   async #syncOnce(): Promise<RunResult> {
-    const { changed, isComplete } = await runSync(this.db, this.#config.syncUrl, this.#token, {
+    const isComplete = await runSync(this.db, this.#config.syncUrl, this.#token, {
       onOutcomes: (outcomes) => broadcast({ type: 'outcomes', outcomes }),
+      onChanged: (collections) => broadcast({ type: 'changed', collections }),
       onProgress: (pulled, hasMore) => broadcast({ type: 'progress', pulled, hasMore }),
     });
-    if (changed.size > 0) broadcast({ type: 'changed', collections: [...changed] });
     return { isComplete };
   }
 
