@@ -18,6 +18,8 @@ export interface Mutation {
   recordId: string;
   /** Full record for `create`, changed fields for `update`, absent for `delete`. */
   data?: Record<string, unknown>;
+  /** On an `update`: `data` is the whole new record (a REST `PUT`), so fields it lacks are removed. */
+  replace?: boolean;
   baseVersion: number | null;
   at: number;
 }

@@ -162,6 +162,24 @@ describe.each(TEST_BACKENDS)('push and pull on $name', (backend) => {
     });
   });
 
+  it('replaces the whole record on an update marked replace (a REST PUT)', async () => {
+    await push({
+      clientId: 'c1',
+      mutations: [mutation(1, { recordId: 't', data: { title: 'a', note: 'dropped by the PUT' } })],
+    });
+    const answer = await push({
+      clientId: 'c1',
+      mutations: [
+        mutation(2, { op: 'update', recordId: 't', data: { title: 'b' }, replace: true, baseVersion: 1 }),
+        mutation(3, { op: 'update', recordId: 't', data: { done: true }, baseVersion: 2 }),
+      ],
+    });
+    expect(answer.results.map((r) => r.record)).toEqual([
+      { id: 't', title: 'b', _version: 2 },
+      { id: 't', title: 'b', done: true, _version: 3 },
+    ]);
+  });
+
   it('pulls only the collections asked for', async () => {
     await push({
       clientId: 'c1',

@@ -196,7 +196,7 @@ function applyMutation(
 function resultOf(mutation: Mutation, live: StoredRecord | null): Record<string, unknown> | null {
   if (mutation.op === 'delete') return null;
   const data = clientFields(mutation.data ?? {});
-  return mutation.op === 'update' && live ? { ...live.data, ...data } : data;
+  return mutation.op === 'update' && live && !mutation.replace ? { ...live.data, ...data } : data;
 }
 
 function hasKey(mutation: Mutation): boolean {

@@ -54,6 +54,9 @@ export function mutationProblem(
     return new SyncError('invalid_body', 'baseVersion must be null or a non-negative integer');
   }
   if (!Number.isFinite(mutation.at)) return new SyncError('invalid_body', 'at must be a timestamp in milliseconds');
+  if (mutation.replace !== undefined && typeof mutation.replace !== 'boolean') {
+    return new SyncError('invalid_body', 'replace must be a boolean');
+  }
   if (mutation.op === 'delete') return null;
   if (typeof mutation.data !== 'object' || mutation.data === null || Array.isArray(mutation.data)) {
     return new SyncError('invalid_record', `A ${mutation.op} needs data: a JSON object`);

@@ -49,7 +49,7 @@ function replacement(existing: SyncRecord, fields: Fields, id: string): PlannedW
   const data = { ...withoutServerFields(fields), id };
   return {
     record: withVersionOf(existing, data),
-    mutation: { op: 'update', data, baseVersion: existing._version ?? null },
+    mutation: { op: 'update', data, replace: true, baseVersion: existing._version ?? null },
   };
 }
 

@@ -57,7 +57,10 @@ describe('local writes and the outbox', () => {
   it('puts: creates a missing record, replaces an existing one', async () => {
     await putRecord(db, 'todos', 'p', { title: 'first' });
     await putRecord(db, 'todos', 'p', { title: 'second' });
-    expect((await peekOutbox(db, 10)).map((entry) => entry.op)).toEqual(['create', 'update']);
+    expect((await peekOutbox(db, 10)).map((entry) => [entry.op, entry.replace])).toEqual([
+      ['create', undefined],
+      ['update', true],
+    ]);
     expect(await db.records('todos').get('p')).toEqual({ id: 'p', title: 'second' });
   });
 

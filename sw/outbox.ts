@@ -7,6 +7,8 @@ export interface NewMutation {
   op: MutationOp;
   recordId: string;
   data?: Record<string, unknown>;
+  /** An `update` carrying the whole record (a REST `PUT`). */
+  replace?: boolean;
   baseVersion: number | null;
   /** The local record before the write (restored if the mutation is discarded). */
   before: SyncRecord | null;
