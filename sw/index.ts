@@ -1,2 +1,3 @@
 export type { RestRoutes, SyncWorkerConfig } from '../protocol/index.ts';
-export { installSyncWorker, SYNC_TAG } from './install.ts';
+export { installSyncWorker } from './install.ts';
+export { SYNC_TAG } from './user-space.ts';

@@ -8,12 +8,10 @@ import {
 import { isAppShellRequest, precacheAppShell, serveAppShell } from './app-shell.ts';
 import { resolveConfig } from './config.ts';
 import { SyncRuntime } from './runtime.ts';
+import { SYNC_TAG } from './user-space.ts';
 import { createWorkerApi } from './worker-api.ts';
 
 declare const self: ServiceWorkerGlobalScope;
-
-/** Background Sync tag the runtime registers after each local write. */
-export const SYNC_TAG = 'syncworker';
 
 /**
  * Installs the syncworker runtime into this service worker: answers the configured REST

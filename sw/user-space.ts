@@ -9,6 +9,9 @@ import { runSync } from './sync-run.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
+/** Background Sync tag registered after each local write; the worker's `sync` listener answers it. */
+export const SYNC_TAG = 'syncworker';
+
 /** The IndexedDB database of one user (or of the anonymous user, `null`). */
 export function databaseNameFor(config: ResolvedConfig, userId: string | null): string {
   return userId === null ? config.databaseName : `${config.databaseName}:${userId}`;
@@ -59,7 +62,7 @@ export class UserSpace {
   async afterLocalWrite(collection: string | null): Promise<void> {
     if (collection) broadcast({ type: 'changed', collections: [collection] });
     if (this.#config.backgroundSync) {
-      await self.registration?.sync?.register('syncworker').catch(() => undefined);
+      await self.registration?.sync?.register(SYNC_TAG).catch(() => undefined);
     }
     await this.scheduler.request();
   }
