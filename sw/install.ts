@@ -9,7 +9,7 @@ import { isAppShellRequest, precacheAppShell, serveAppShell } from './app-shell.
 import { resolveConfig } from './config.ts';
 import { SyncRuntime } from './runtime.ts';
 import { SYNC_TAG } from './user-space.ts';
-import { createWorkerApi } from './worker-api.ts';
+import { createWorkerApi } from './link/worker-api.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncError } from '../protocol/index.ts';
-import { SyncDatabase } from './database.ts';
+import { SyncDatabase } from './local/database.ts';
 import { handleRestRequest } from './rest-handler.ts';
 import type { RestMatch } from './rest-router.ts';
 import type { UserSpace } from './user-space.ts';

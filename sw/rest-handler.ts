@@ -1,8 +1,8 @@
 import { httpStatusOf, type LocalWriteResult, SyncError } from '../protocol/index.ts';
-import type { SyncDatabase } from './database.ts';
+import type { SyncDatabase } from './local/database.ts';
 import { applyListQuery, parseListQuery } from './list-query.ts';
-import { createRecord, deleteRecord, patchRecord, replaceRecord } from './local-writes.ts';
-import { countPendingFor } from './outbox.ts';
+import { createRecord, deleteRecord, patchRecord, replaceRecord } from './local/local-writes.ts';
+import { countPendingFor } from './local/outbox.ts';
 import type { RestMatch } from './rest-router.ts';
 import type { UserSpace } from './user-space.ts';
 

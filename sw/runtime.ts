@@ -1,12 +1,12 @@
 import { Dexie } from 'dexie';
 import type { SyncStatus } from '../protocol/index.ts';
 import type { ResolvedConfig } from './config.ts';
-import { fetchOrQueue } from './request-queue.ts';
+import { fetchOrQueue } from './sync/request-queue.ts';
 import { handleRestRequest } from './rest-handler.ts';
 import { isReplayRoute, matchRestRoute } from './rest-router.ts';
-import type { RequestOptions } from './scheduler.ts';
-import { SessionStore } from './session-store.ts';
-import { appendLog } from './sync-log.ts';
+import type { RequestOptions } from './sync/scheduler.ts';
+import { SessionStore } from './local/session-store.ts';
+import { appendLog } from './local/sync-log.ts';
 import { databaseNameFor, UserSpace } from './user-space.ts';
 
 declare const self: ServiceWorkerGlobalScope;

@@ -1,11 +1,11 @@
 import type { StorageState, SyncStatus, WireError } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
-import { broadcast } from './broadcast.ts';
+import { broadcast } from './link/broadcast.ts';
 import type { ResolvedConfig } from './config.ts';
-import { SyncDatabase } from './database.ts';
-import { type RunResult, SyncScheduler } from './scheduler.ts';
-import { appendLog } from './sync-log.ts';
-import { runSync } from './sync-run.ts';
+import { SyncDatabase } from './local/database.ts';
+import { type RunResult, SyncScheduler } from './sync/scheduler.ts';
+import { appendLog } from './local/sync-log.ts';
+import { runSync } from './sync/sync-run.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 

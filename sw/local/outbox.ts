@@ -1,6 +1,6 @@
-import type { MutationOp, SyncRecord } from '../protocol/index.ts';
+import type { MutationOp, SyncRecord } from '../../protocol/index.ts';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
-import { uuidv7 } from './uuidv7.ts';
+import { uuidv7 } from '../uuidv7.ts';
 
 export interface NewMutation {
   collection: string;

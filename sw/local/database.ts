@@ -1,6 +1,6 @@
 import { Dexie, type Table } from 'dexie';
-import type { PendingMutation, SyncLogEntry, SyncRecord, WireError } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { PendingMutation, SyncLogEntry, SyncRecord, WireError } from '../../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
 
 /** A queued local mutation (DESIGN.md section 2). */
 export interface OutboxEntry extends PendingMutation {

@@ -1,4 +1,4 @@
-import type { SyncLogEntry } from '../protocol/index.ts';
+import type { SyncLogEntry } from '../../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 
 /** Entries kept; older ones are dropped as new ones arrive. */

@@ -1,11 +1,11 @@
-import type { Handshake, Outcome, WorkerApi } from '../protocol/index.ts';
-import { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
-import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from './dead-letters.ts';
-import { applyListQuery, fromCollectionQuery } from './list-query.ts';
-import { deleteRecord, patchRecord, putRecord } from './local-writes.ts';
-import { discardPending, peekOutbox } from './outbox.ts';
-import type { SyncRuntime } from './runtime.ts';
-import { appendLog, readLog } from './sync-log.ts';
+import type { Handshake, Outcome, WorkerApi } from '../../protocol/index.ts';
+import { PROTOCOL_VERSION, SyncError } from '../../protocol/index.ts';
+import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from '../local/dead-letters.ts';
+import { applyListQuery, fromCollectionQuery } from '../list-query.ts';
+import { deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
+import { discardPending, peekOutbox } from '../local/outbox.ts';
+import type { SyncRuntime } from '../runtime.ts';
+import { appendLog, readLog } from '../local/sync-log.ts';
 
 /** The object pages call through Comlink. Every method is safe to retry after a lost reply. */
 export function createWorkerApi(runtime: SyncRuntime): WorkerApi {

@@ -1,8 +1,8 @@
-import type { MutationOutcome, MutationResult, PushResponse, SyncRecord } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
-import type { OutboxEntry, SyncDatabase } from './database.ts';
-import { countPendingFor, peekOutbox, removeAcknowledged } from './outbox.ts';
-import { appendLog } from './sync-log.ts';
+import type { MutationOutcome, MutationResult, PushResponse, SyncRecord } from '../../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
+import type { OutboxEntry, SyncDatabase } from '../local/database.ts';
+import { countPendingFor, peekOutbox, removeAcknowledged } from '../local/outbox.ts';
+import { appendLog } from '../local/sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Mutations sent per push request; the server accepts up to 500. */

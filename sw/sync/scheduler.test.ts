@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SyncError } from '../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
 import { SyncScheduler } from './scheduler.ts';
 
 const retryable = () => new SyncError('network_error', 'offline', { retryable: true });

@@ -1,4 +1,4 @@
-import { BROADCAST_CHANNEL, type WorkerEvent } from '../protocol/index.ts';
+import { BROADCAST_CHANNEL, type WorkerEvent } from '../../protocol/index.ts';
 
 const channel = new BroadcastChannel(BROADCAST_CHANNEL);
 

@@ -1,9 +1,9 @@
-import type { SyncDatabase } from './database.ts';
+import type { SyncDatabase } from '../local/database.ts';
 import { pullChanges } from './pull.ts';
 import { pushOutbox, type SettleHooks } from './push.ts';
 import { replayQueuedRequests } from './request-queue.ts';
 import { isRetryable, SyncTransport } from './sync-transport.ts';
-import { uuidv7 } from './uuidv7.ts';
+import { uuidv7 } from '../uuidv7.ts';
 
 /** Work one run may do: well inside the few minutes a browser lets a service worker live. */
 const RUN_BUDGET_MS = 60_000;

@@ -1,8 +1,8 @@
-import type { PullResponse } from '../protocol/index.ts';
-import type { SyncDatabase } from './database.ts';
-import { countPendingFor, removeAcknowledged } from './outbox.ts';
+import type { PullResponse } from '../../protocol/index.ts';
+import type { SyncDatabase } from '../local/database.ts';
+import { countPendingFor, removeAcknowledged } from '../local/outbox.ts';
 import type { SettleHooks } from './push.ts';
-import { appendLog } from './sync-log.ts';
+import { appendLog } from '../local/sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Records per pull page. */

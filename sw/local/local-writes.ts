@@ -1,8 +1,8 @@
-import type { LocalWriteResult, SyncRecord } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { LocalWriteResult, SyncRecord } from '../../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
 import type { SyncDatabase } from './database.ts';
 import { countPendingFor, enqueueMutation, type NewMutation } from './outbox.ts';
-import { uuidv7 } from './uuidv7.ts';
+import { uuidv7 } from '../uuidv7.ts';
 
 type Fields = Record<string, unknown>;
 

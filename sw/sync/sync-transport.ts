@@ -1,5 +1,5 @@
-import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
 import { parseRetryAfter } from './backoff.ts';
 
 /** Statuses that say "try again later" rather than "this request is wrong". */

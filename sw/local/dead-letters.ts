@@ -1,5 +1,5 @@
-import type { DeadLetterInfo, PendingMutation } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { DeadLetterInfo, PendingMutation } from '../../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
 import type { DeadLetter, OutboxEntry, SyncDatabase } from './database.ts';
 import { enqueueMutation } from './outbox.ts';
 

@@ -1,5 +1,5 @@
-import type { PauseReason, WireError } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { PauseReason, WireError } from '../../protocol/index.ts';
+import { SyncError } from '../../protocol/index.ts';
 import { backoffDelay } from './backoff.ts';
 import { isRetryable, isUnauthorized, retryAfterOf } from './sync-transport.ts';
 
