@@ -8,7 +8,11 @@ export interface SyncRecord {
   [field: string]: unknown;
 }
 
-export type MutationOp = 'create' | 'update' | 'delete';
+/**
+ * `skip` stands in for a mutation the client discarded before sending it: the server counts its
+ * `seq` as processed and does nothing else, so a discard never leaves a hole in the sequence.
+ */
+export type MutationOp = 'create' | 'update' | 'delete' | 'skip';
 
 export interface Mutation {
   seq: number;
