@@ -5,6 +5,9 @@ export const ERROR_CODES = [
   'invalid_record',
   'invalid_id',
   'invalid_query',
+  'invalid_url',
+  'invalid_text',
+  'invalid_number',
   'already_exists',
   'unknown_collection',
   'unsupported_media_type',
@@ -24,6 +27,7 @@ export const ERROR_CODES = [
   'token_audience_invalid',
   'token_issuer_invalid',
   'record_too_large',
+  'record_too_deep',
   'unknown_field',
   'invalid_field_type',
   'missing_field',
@@ -31,6 +35,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'quota_exceeded',
   'shutting_down',
+  'auth_unavailable',
   'request_failed',
   'version_mismatch',
   'worker_unavailable',
@@ -97,6 +102,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   server_error: 502,
   worker_unavailable: 503,
   shutting_down: 503,
+  auth_unavailable: 503,
 };
 
 /** The HTTP status for an error code. */

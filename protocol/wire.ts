@@ -52,6 +52,16 @@ export interface PullRequest {
   cursor: string | null;
   /** Lets the server report this client's `lastAppliedSeq`. */
   clientId?: string;
+  /**
+   * With `clientId`: every mutation of this client up to this `seq` has had its push result
+   * adopted locally. The pull then leaves out records whose latest write is one of those
+   * mutations (the client holds that state and its `_version` already); the cursor still moves
+   * past them. An entry dropped because a pull's `lastAppliedSeq` covered it, without its push
+   * result, is not settled: keep `settledSeq` below it until a pull started after the drop has
+   * run to `hasMore: false` (that pull brought the record); then `settledSeq` may rise to the
+   * `lastAppliedSeq` of that pull's first page. Omit to receive every change.
+   */
+  settledSeq?: number;
   collections?: string[];
   limit?: number;
 }

@@ -2,7 +2,8 @@ import type { MutationOp } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import type { ConflictStrategy } from './conflicts.ts';
 
-export const COLLECTION_NAME = /^[a-z][a-z0-9_]*$/;
+/** A collection name: lower-case letters, digits and `_`, at most 64 characters. */
+export const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'any';
 
@@ -33,7 +34,7 @@ export class Collections {
   readonly #schemas: CollectionSchemas | null;
   readonly #defaultStrategy: ConflictStrategy;
 
-  /** `schemas` null means demo mode: any `[a-z][a-z0-9_]*` collection with schemaless records. */
+  /** `schemas` null means demo mode: any collection named like `COLLECTION_NAME` with schemaless records. */
   constructor(schemas: CollectionSchemas | null, defaultStrategy: ConflictStrategy = 'merge') {
     if (schemas) checkSchemas(schemas);
     this.#schemas = schemas;
@@ -45,15 +46,15 @@ export class Collections {
   }
 
   strategyFor(name: string): ConflictStrategy {
-    return this.#schemas?.[name]?.conflict ?? this.#defaultStrategy;
+    return this.#schemaOf(name)?.conflict ?? this.#defaultStrategy;
   }
 
   /** Why `data` cannot be written by `op`, or null. Updates carry only changed fields. */
   recordProblem(collection: string, op: MutationOp, data: Record<string, unknown>): SyncError | null {
-    const schema = this.#schemas?.[collection];
+    const schema = this.#schemaOf(collection);
     if (!schema?.fields) return null;
     for (const [field, value] of Object.entries(data)) {
-      const fieldSchema = schema.fields[field];
+      const fieldSchema = Object.hasOwn(schema.fields, field) ? schema.fields[field] : undefined;
       if (!fieldSchema) {
         if (schema.additionalFields) continue;
         return new SyncError('unknown_field', `${collection} has no field "${field}"`);
@@ -70,6 +71,11 @@ export class Collections {
       }
     }
     return null;
+  }
+
+  /** Own properties only: a collection named `constructor` must not find `Object.prototype.constructor`. */
+  #schemaOf(name: string): CollectionSchema | undefined {
+    return this.#schemas && Object.hasOwn(this.#schemas, name) ? this.#schemas[name] : undefined;
   }
 }
 

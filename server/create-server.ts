@@ -5,7 +5,7 @@ import { type AuthOptions, createAuthenticator } from './auth.ts';
 import { type CollectionSchemas, Collections } from './collections.ts';
 import type { ConflictStrategy } from './conflicts.ts';
 import { PokeHub } from './events.ts';
-import { readJsonBody, sendError, sendJson } from './http.ts';
+import { readJsonBody, requestUrl, sendError, sendJson } from './http.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { pullChanges } from './pull.ts';
 import { applyPush } from './push.ts';
@@ -19,7 +19,7 @@ export interface ServerOptions {
   db?: string;
   /** Authentication. Default: `{ mode: 'none' }` (every request is one anonymous user). */
   auth?: AuthOptions;
-  /** Accepted collections with their fields and conflict strategy. Default: any `[a-z][a-z0-9_]*` name, schemaless. */
+  /** Accepted collections with their fields and conflict strategy. Default: any `[a-z][a-z0-9_]*` name of at most 64 characters, schemaless. */
   collections?: CollectionSchemas;
   /** Conflict strategy of collections that name none. Default: `merge`. */
   conflict?: ConflictStrategy;
@@ -29,6 +29,11 @@ export interface ServerOptions {
   maxMutationsPerPush?: number;
   /** Largest record, as JSON. Default: 256 KiB. */
   maxRecordBytes?: number;
+  /**
+   * Longest a write waits behind the same user's earlier writes (it holds no database
+   * connection meanwhile) before it is answered 429 `rate_limited` with `Retry-After`. Default: 10 s.
+   */
+  maxWriteWaitMs?: number;
   /** Origins allowed to call the sync endpoints from a browser (CORS), or `*`. Default: none (same origin). */
   allowedOrigins?: string[] | '*';
   /** Also serve the files of this folder (an app's build) on paths the sync endpoints do not use. */
@@ -53,7 +58,10 @@ export interface SyncServer {
  * Endpoints: `POST /sync/push`, `POST /sync/pull`, `GET /sync/events`, `GET|POST /sync/watermelon`, `GET /health`.
  */
 export async function createServer(options: ServerOptions = {}): Promise<SyncServer> {
-  const storage = await openStorage(options.db ?? './.syncworker-data');
+  const storage = await openStorage(
+    options.db ?? './.syncworker-data',
+    options.maxWriteWaitMs === undefined ? {} : { maxTurnWaitMs: options.maxWriteWaitMs },
+  );
   const pokes = await PokeHub.start(storage);
   const logger = options.logger ?? jsonLogger;
   const authenticate = createAuthenticator(options.auth ?? { mode: 'none' });
@@ -75,7 +83,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
     }
     if (!pathname.startsWith('/sync/')) return serveStatic ? serveStatic(request, response) : false;
     if (allowCors(request, response, options.allowedOrigins)) return true;
-    const owner = await authenticate(request);
+    const owner = await authenticate(request, url);
     const context = { storage, owner, collections, maxRecordBytes };
     const endpoint = `${request.method} ${pathname}`;
     switch (endpoint) {
@@ -112,7 +120,15 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     const started = performance.now();
-    const url = new URL(request.url ?? '/', 'http://host');
+    let url: URL;
+    try {
+      url = requestUrl(request);
+    } catch (error) {
+      // A URL we cannot read is ours to refuse only if it could be ours: mounted apps keep theirs.
+      if (!serveStatic && !request.url?.startsWith('/sync/')) return false;
+      sendError(response, error);
+      return true;
+    }
     let isHandled = true;
     inFlight += 1;
     try {

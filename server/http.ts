@@ -1,6 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf, SyncError } from '../protocol/index.ts';
 
+/**
+ * The request's URL, its path kept as sent (`//x` is a path, not a host). Throws 400
+ * `invalid_url` when it cannot be parsed or holds a malformed percent-escape (`%zz`, `%ff`).
+ */
+export function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  try {
+    const url = new URL(target.startsWith('/') ? `http://host${target}` : target);
+    decodeURIComponent(url.pathname + url.search);
+    return url;
+  } catch {
+    throw new SyncError(
+      'invalid_url',
+      'The request URL is malformed (e.g. a bad %-escape); encode it with encodeURIComponent',
+    );
+  }
+}
+
 /** Reads a JSON body of at most `limitBytes`; throws 413, 415 or 400 errors with codes. */
 export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
   const contentType = request.headers['content-type'] ?? '';
@@ -30,18 +48,39 @@ function tooLarge(limitBytes: number): SyncError {
   );
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
   response.end(text);
 }
 
-/** Sends `{error:{code,message}}`; anything that is not a SyncError is logged and becomes a 500. */
+/**
+ * Sends `{error:{code,message}}` (with the error's details), and `Retry-After` when the details
+ * carry `retryAfterSeconds`; anything that is not a SyncError is logged and becomes a 500.
+ */
 export function sendError(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
   if (error instanceof SyncError) {
-    sendJson(response, httpStatusOf(error.code), {
-      error: { ...error.details, code: error.code, message: error.message },
-    });
+    const retryAfter = error.details?.retryAfterSeconds;
+    sendJson(
+      response,
+      httpStatusOf(error.code),
+      { error: { ...error.details, code: error.code, message: error.message } },
+      typeof retryAfter === 'number' ? { 'Retry-After': retryAfter } : {},
+    );
     return;
   }
   console.error('syncworker: internal error', error);

@@ -1,11 +1,25 @@
-import { createHmac, createPublicKey, type JsonWebKey, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import { SyncError } from '../protocol/index.ts';
+import { isStorableText } from './storable.ts';
 
 export interface JwtOptions {
   /** Shared secret for HS256/HS384/HS512. */
   secret?: string;
-  /** JWKS for RSA and ECDSA tokens (RS, PS, ES algorithms): an `https://…` URL (refetched for unknown key ids) or a file path. */
+  /**
+   * JWKS for RSA and ECDSA tokens (RS, PS, ES algorithms): an `https://…` URL or a file path.
+   * The set is read again at least every 30 s (a key removed from it stops verifying within
+   * 30 s plus one fetch) and, at most every 5 s, when a token names an unknown key id.
+   * A fetch that takes over 5 s fails the request with 503 `auth_unavailable`.
+   */
   jwks?: string;
   /** Accepted `alg` values. Default: HS256 with a secret, RS256 and ES256 with a JWKS. */
   algorithms?: string[];
@@ -17,129 +31,143 @@ export interface JwtOptions {
   clockToleranceSeconds?: number;
 }
 
-export interface JwtClaims {
+export interface JwtClaims extends JWTPayload {
   sub: string;
-  [claim: string]: unknown;
 }
 
-const HASH_BY_ALG: Record<string, string> = {
-  HS256: 'sha256',
-  HS384: 'sha384',
-  HS512: 'sha512',
-  RS256: 'sha256',
-  RS384: 'sha384',
-  RS512: 'sha512',
-  PS256: 'sha256',
-  PS384: 'sha384',
-  PS512: 'sha512',
-  ES256: 'sha256',
-  ES384: 'sha384',
-  ES512: 'sha512',
-};
+/** How long a fetched key set is trusted, the least time between refetches for unknown key ids, the fetch timeout. */
+const JWKS_MAX_AGE_MS = 30_000;
+const JWKS_COOLDOWN_MS = 5_000;
+const JWKS_TIMEOUT_MS = 5_000;
 
-/** Least time between two JWKS refetches caused by unknown key ids. */
-const JWKS_REFETCH_MS = 60_000;
+/** Longest user id taken from `sub` (OpenID Connect allows 255 ASCII characters). */
+const MAX_SUBJECT_LENGTH = 255;
 
-/** Builds a verifier of compact JWS tokens; it resolves to the claims or throws a 401 `SyncError`. */
+/** Three base64url parts, no padding (an empty signature is left for the algorithm check to refuse). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Builds a verifier of compact JWS tokens (with `jose`); it resolves to the claims or throws a
+ * 401 `SyncError` (`token_*`), or 503 `auth_unavailable` when the key set cannot be loaded.
+ * Requires `exp`, and a `sub` that can name a user: 1-255 characters of well-formed Unicode
+ * without NUL. Throws at once when neither a secret nor a JWKS is given.
+ */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<JwtClaims> {
   if (!options.secret && !options.jwks) throw new Error('JWT authentication needs a secret or a JWKS');
-  const algorithms = new Set(options.algorithms ?? (options.secret ? ['HS256'] : ['RS256', 'ES256']));
-  const tolerance = options.clockToleranceSeconds ?? 30;
-  const keys = options.jwks ? jwksKeys(options.jwks) : null;
+  const algorithms = options.algorithms ?? (options.secret ? ['HS256'] : ['RS256', 'ES256']);
+  const secret = options.secret ? new TextEncoder().encode(options.secret) : null;
+  const keySet = options.jwks ? loadKeySet(options.jwks) : null;
+  // The algorithm picks the kind of key, so a public key can never serve as an HMAC secret.
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    const isHmac = header.alg.startsWith('HS');
+    if (isHmac && secret) return secret;
+    if (isHmac || !keySet) throw new errors.JWSSignatureVerificationFailed();
+    return keySet(header, token);
+  };
 
   return async (token) => {
-    const [headerPart, payloadPart, signaturePart, extra] = token.split('.');
-    if (!headerPart || !payloadPart || signaturePart === undefined || extra !== undefined) {
+    if (!COMPACT_JWS.test(token) || !token.split('.').every(isCanonicalBase64url)) {
       throw new SyncError('token_malformed', 'The bearer token is not a compact JWT (header.payload.signature)');
     }
-    const header = decodeJson(headerPart) as { alg?: string; kid?: string };
-    const claims = decodeJson(payloadPart) as Partial<JwtClaims> & {
-      exp?: unknown;
-      nbf?: unknown;
-      aud?: unknown;
-      iss?: unknown;
-    };
-    const alg = String(header.alg);
-    if (!algorithms.has(alg) || !HASH_BY_ALG[alg]) {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        algorithms,
+        clockTolerance: options.clockToleranceSeconds ?? 30,
+        requiredClaims: ['exp', 'sub'],
+        ...(options.audience !== undefined ? { audience: options.audience } : {}),
+        ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+      }));
+    } catch (error) {
+      throw tokenError(error);
+    }
+    if (!isStorableText(payload.sub, MAX_SUBJECT_LENGTH)) {
       throw new SyncError(
-        'token_algorithm_not_allowed',
-        `Token algorithm "${alg}" is not accepted; accepted: ${[...algorithms].join(', ')}`,
+        'token_malformed',
+        `The token's sub claim must name the user in 1-${MAX_SUBJECT_LENGTH} characters, without NUL or unpaired surrogates`,
       );
     }
-    const signed = Buffer.from(`${headerPart}.${payloadPart}`);
-    const signature = Buffer.from(signaturePart, 'base64url');
-    const isValid = alg.startsWith('HS')
-      ? hmacMatches(alg, options.secret, signed, signature)
-      : await signatureMatches(alg, await keys?.(header.kid), signed, signature);
-    if (!isValid) throw new SyncError('token_signature_invalid', 'The token signature does not verify');
-
-    const now = Date.now() / 1000;
-    if (typeof claims.exp !== 'number') throw new SyncError('token_malformed', 'The token has no numeric exp claim');
-    if (now > claims.exp + tolerance) throw new SyncError('token_expired', 'The token has expired; get a fresh one');
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now < claims.nbf - tolerance)) {
-      throw new SyncError('token_not_yet_valid', 'The token is not valid yet (nbf)');
-    }
-    if (options.audience !== undefined) {
-      const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-      if (!audiences.includes(options.audience)) {
-        throw new SyncError('token_audience_invalid', `The token is not meant for audience "${options.audience}"`);
-      }
-    }
-    if (options.issuer !== undefined && claims.iss !== options.issuer) {
-      throw new SyncError('token_issuer_invalid', `The token was not issued by "${options.issuer}"`);
-    }
-    if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
-      throw new SyncError('token_malformed', 'The token has no sub claim naming the user');
-    }
-    return claims as JwtClaims;
+    return payload as JwtClaims;
   };
 }
 
-function decodeJson(part: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {}
-  throw new SyncError('token_malformed', 'The token header or payload is not base64url JSON');
+/** Base64url decoders ignore stray trailing bits; only the one canonical spelling of the bytes is accepted. */
+function isCanonicalBase64url(part: string): boolean {
+  return Buffer.from(part, 'base64url').toString('base64url') === part;
 }
 
-function hmacMatches(alg: string, secret: string | undefined, signed: Buffer, signature: Buffer): boolean {
-  if (!secret) return false;
-  const expected = createHmac(HASH_BY_ALG[alg] ?? 'sha256', secret)
-    .update(signed)
-    .digest();
-  return expected.length === signature.length && timingSafeEqual(expected, signature);
+/** Why `jose` refused a token, as a 401 with a stable code (or 503 when keys could not be loaded). */
+function tokenError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof errors.JWTExpired)
+    return new SyncError('token_expired', 'The token has expired; get a fresh one');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' && error.reason === 'check_failed') {
+      return new SyncError('token_not_yet_valid', 'The token is not valid yet (nbf)');
+    }
+    if (error.claim === 'aud')
+      return new SyncError('token_audience_invalid', 'The token is not meant for this server (aud)');
+    if (error.claim === 'iss')
+      return new SyncError('token_issuer_invalid', 'The token was not issued by the expected issuer (iss)');
+    return new SyncError('token_malformed', `The token's claims are not usable: ${error.message}`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return new SyncError('token_algorithm_not_allowed', 'The token algorithm is not accepted by this server');
+  }
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return new SyncError('token_signature_invalid', 'The token signature does not verify with any accepted key');
+  }
+  if (error instanceof errors.JOSEError && !(error instanceof KeySetUnavailable)) {
+    // JWSInvalid, JWTInvalid, an unknown `crit` header (JOSENotSupported), …
+    return new SyncError('token_malformed', `The bearer token is not a usable JWT: ${error.message}`);
+  }
+  const reason = error instanceof KeySetUnavailable ? error.message : String(error);
+  return new SyncError('auth_unavailable', `Cannot verify tokens right now: ${reason}`, { retryAfterSeconds: 5 });
 }
 
-async function signatureMatches(
-  alg: string,
-  key: KeyObject | undefined,
-  signed: Buffer,
-  signature: Buffer,
-): Promise<boolean> {
-  if (!key) return false;
-  const hash = HASH_BY_ALG[alg] ?? 'sha256';
-  if (alg.startsWith('ES')) return verify(hash, signed, { key, dsaEncoding: 'ieee-p1363' }, signature);
-  if (alg.startsWith('PS')) return verify(hash, signed, { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */ }, signature);
-  return verify(hash, signed, key, signature);
+/** The key set could not be fetched or read: the server's problem, not the token's. */
+class KeySetUnavailable extends errors.JOSEError {}
+
+/** Keys from a JWKS URL or file, reloaded as `JwtOptions.jwks` describes. */
+function loadKeySet(source: string): JWTVerifyGetKey {
+  const getKey = /^https?:\/\//.test(source)
+    ? createRemoteJWKSet(new URL(source), {
+        cacheMaxAge: JWKS_MAX_AGE_MS,
+        cooldownDuration: JWKS_COOLDOWN_MS,
+        timeoutDuration: JWKS_TIMEOUT_MS,
+      })
+    : fileKeySet(source);
+  return async (header, token) => {
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new KeySetUnavailable(`cannot load the JWKS from ${source}: ${String(error)}`);
+    }
+  };
 }
 
-/** Looks keys up by `kid` in a JWKS, refetching a URL (rate-limited) when a kid is unknown. */
-function jwksKeys(source: string): (kid: string | undefined) => Promise<KeyObject | undefined> {
-  let keys = new Map<string | undefined, KeyObject>();
-  let fetchedAt = 0;
+/** A JWKS file, read again when older than the maximum age or, past the cooldown, for an unknown key id. */
+function fileKeySet(path: string): JWTVerifyGetKey {
+  let loaded: { at: number; getKey: JWTVerifyGetKey } | null = null;
   const load = async () => {
-    fetchedAt = Date.now();
-    const text = /^https?:\/\//.test(source) ? await (await fetch(source)).text() : await readFile(source, 'utf8');
-    const { keys: jwks } = JSON.parse(text) as { keys: (JsonWebKey & { kid?: string })[] };
-    keys = new Map(jwks.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]));
+    const keys = JSON.parse(await readFile(path, 'utf8')) as JSONWebKeySet;
+    loaded = { at: Date.now(), getKey: createLocalJWKSet(keys) };
+    return loaded.getKey;
   };
-  return async (kid) => {
-    if (!keys.has(kid) && Date.now() - fetchedAt > JWKS_REFETCH_MS) {
-      await load().catch((error: unknown) => {
-        console.warn(JSON.stringify({ level: 'warn', msg: 'cannot load JWKS', source, error: String(error) }));
-      });
+  return async (header, token) => {
+    const age = loaded ? Date.now() - loaded.at : Number.POSITIVE_INFINITY;
+    const getKey = loaded && age < JWKS_MAX_AGE_MS ? loaded.getKey : await load();
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - (loaded?.at ?? 0) < JWKS_COOLDOWN_MS)
+        throw error;
+      return (await load())(header, token);
     }
-    return keys.get(kid) ?? (keys.size === 1 && kid === undefined ? [...keys.values()][0] : undefined);
   };
 }

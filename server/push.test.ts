@@ -224,4 +224,143 @@ describe.each(TEST_BACKENDS)('push and pull on $name', (backend) => {
     expect(after.changes).toEqual({});
     await expect(pullChanges(storage, 'alice', { cursor: 'forged' })).rejects.toMatchObject({ code: 'invalid_body' });
   });
+
+  it('counts a skip as processed and applies nothing, mid-batch and when re-sent', async () => {
+    const skip: Mutation = {
+      seq: 2,
+      id: 'm\u0000'.repeat(100),
+      collection: 'not a collection\u0000',
+      op: 'skip',
+      recordId: 'y'.repeat(10_000),
+      data: { bad: '\u0000' },
+      baseVersion: -1,
+      at: Number.NaN,
+    };
+    const answer = await push({ clientId: 'c1', mutations: [mutation(1), skip, mutation(3)] });
+    expect(answer.results).toEqual([
+      { seq: 1, status: 'applied', record: { id: 'r-1', title: 'todo 1', _version: 1 } },
+      { seq: 2, status: 'applied' },
+      { seq: 3, status: 'applied', record: { id: 'r-3', title: 'todo 3', _version: 1 } },
+    ]);
+    expect(answer.lastAppliedSeq).toBe(3);
+    expect(await count('syncworker_records')).toBe(2);
+    const ledger = await storage.query<{ op: string; status: string; long: number }>(
+      `SELECT op, status, length(record_id) + length(mutation_id) + length(collection) AS long
+       FROM syncworker_mutations WHERE seq = 2`,
+    );
+    expect(ledger).toEqual([{ op: 'skip', status: 'applied', long: expect.any(Number) }]);
+    expect(ledger[0]?.long).toBeLessThanOrEqual(128 + 64 + 200);
+
+    const again = await push({ clientId: 'c1', mutations: [skip, mutation(3), { ...skip, seq: 4 }] });
+    expect(again.results.map((r) => [r.status, r.record])).toEqual([
+      ['duplicate', undefined],
+      ['duplicate', { id: 'r-3', title: 'todo 3', _version: 1 }],
+      ['applied', undefined],
+    ]);
+    expect(again.lastAppliedSeq).toBe(4);
+    expect(await count('syncworker_records')).toBe(2);
+    expect(await count('syncworker_mutations')).toBe(4);
+  });
+
+  it('answers a skip re-sent for a seq applied as the real mutation with that record', async () => {
+    await push({ clientId: 'c1', mutations: [mutation(1)] });
+    // The push committed but its answer was lost; the user discarded the write meanwhile.
+    const answer = await push({ clientId: 'c1', mutations: [{ ...mutation(1), op: 'skip' }, mutation(2)] });
+    expect(answer.results.map((r) => [r.status, r.record])).toEqual([
+      ['duplicate', { id: 'r-1', title: 'todo 1', _version: 1 }],
+      ['applied', { id: 'r-2', title: 'todo 2', _version: 1 }],
+    ]);
+  });
+
+  it('scopes ids to their user: missing ids leave no tombstone, and no user blocks another', async () => {
+    const alice = await push({
+      clientId: 'a',
+      mutations: [
+        mutation(1, { op: 'delete', recordId: 'never-existed' }),
+        mutation(2, { recordId: 'shared' }),
+        mutation(3, { op: 'delete', recordId: 'shared' }),
+        mutation(4, { recordId: 'taken', data: { title: 'alice' } }),
+      ],
+    });
+    expect(alice.results.map((r) => [r.status, r.record])).toEqual([
+      ['applied', null],
+      ['applied', { id: 'shared', title: 'todo 2', _version: 1 }],
+      ['applied', null],
+      ['applied', { id: 'taken', title: 'alice', _version: 1 }],
+    ]);
+    expect(await count("syncworker_records WHERE id = 'never-existed'")).toBe(0);
+
+    const bob = await push(
+      {
+        clientId: 'b',
+        mutations: ['never-existed', 'shared', 'taken'].map((recordId, index) =>
+          mutation(index + 1, { recordId, data: { title: 'bob' } }),
+        ),
+      },
+      'bob',
+    );
+    expect(bob.results.map((r) => [r.status, r.record?.id, r.record?._version])).toEqual([
+      ['applied', 'never-existed', 1],
+      ['applied', 'shared', 1],
+      ['applied', 'taken', 1],
+    ]);
+    const bobsDelete = await push(
+      { clientId: 'b', mutations: [mutation(4, { op: 'delete', recordId: 'taken' })] },
+      'bob',
+    );
+    expect(bobsDelete.results[0]?.status).toBe('applied');
+
+    const alicesPull = await pullChanges(storage, 'alice', { cursor: null });
+    expect(alicesPull.changes.todos).toEqual({
+      upserted: [{ id: 'taken', title: 'alice', _version: 1 }],
+      deleted: ['shared'],
+    });
+    const bobsPull = await pullChanges(storage, 'bob', { cursor: null });
+    expect(bobsPull.changes.todos?.upserted.map((r) => r.id)).toEqual(['never-existed', 'shared']);
+    expect(bobsPull.changes.todos?.deleted).toEqual(['taken']);
+  });
+
+  it('leaves a client’s settled writes out of its pulls, still moving the cursor past them', async () => {
+    await push({ clientId: 'a', mutations: [mutation(1), mutation(2), mutation(3)] });
+    await push({
+      clientId: 'b',
+      mutations: [
+        mutation(1, { recordId: 'from-b' }),
+        mutation(2, { op: 'update', recordId: 'r-1', data: { done: true }, baseVersion: 1 }),
+      ],
+    });
+    await push({ clientId: 'a', mutations: [mutation(4, { op: 'delete', recordId: 'r-2' })] });
+    const ids = (page: Awaited<ReturnType<typeof pullChanges>>) => [
+      ...(page.changes.todos?.upserted.map((r) => r.id) ?? []),
+      ...(page.changes.todos?.deleted.map((id) => `-${id}`) ?? []),
+    ];
+
+    const everything = await pullChanges(storage, 'alice', { cursor: null, clientId: 'a' });
+    expect(ids(everything).sort()).toEqual(['-r-2', 'from-b', 'r-1', 'r-3']);
+    const settled = await pullChanges(storage, 'alice', { cursor: null, clientId: 'a', settledSeq: 4 });
+    expect(ids(settled).sort()).toEqual(['from-b', 'r-1']);
+    expect(settled.changes.todos?.upserted.find((r) => r.id === 'r-1')).toEqual({
+      id: 'r-1',
+      title: 'todo 1',
+      done: true,
+      _version: 2,
+    });
+    expect([settled.cursor, settled.hasMore, settled.lastAppliedSeq]).toEqual([everything.cursor, false, 4]);
+    // Writes past settledSeq (their push answers not adopted yet) still come.
+    const partly = await pullChanges(storage, 'alice', { cursor: null, clientId: 'a', settledSeq: 2 });
+    expect(ids(partly).sort()).toEqual(['-r-2', 'from-b', 'r-1', 'r-3']);
+    const forB = await pullChanges(storage, 'alice', { cursor: null, clientId: 'b', settledSeq: 2 });
+    expect(ids(forB).sort()).toEqual(['-r-2', 'r-3']);
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    for (let hasMore = true; hasMore; ) {
+      const page = await pullChanges(storage, 'alice', { cursor, clientId: 'a', settledSeq: 4, limit: 2 });
+      pages.push(ids(page));
+      ({ cursor, hasMore } = page);
+    }
+    // Change order: r-3 (a), from-b (b), r-1 (b), r-2 deleted (a); r-1 and r-2's first writes were overwritten.
+    expect(pages).toEqual([['from-b'], ['r-1']]);
+    expect(cursor).toBe(everything.cursor);
+  });
 });

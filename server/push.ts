@@ -1,17 +1,10 @@
-import type { Mutation, MutationResult, PushRequest, PushResponse, SyncRecord } from '../protocol/index.ts';
+import type { ErrorCode, Mutation, MutationResult, PushRequest, PushResponse, SyncRecord } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import type { Collections } from './collections.ts';
 import { resolveConflict } from './conflicts.ts';
-import {
-  keyOf,
-  nextState,
-  readRecords,
-  reserveChangeSeqs,
-  type StoredRecord,
-  toRecord,
-  writeRecords,
-} from './records.ts';
-import { POKE_CHANNEL, type Sql, type Storage } from './storage.ts';
+import { keyOf, nextState, type RecordKey, readRecords, type StoredRecord, toRecord, writeRecords } from './records.ts';
+import { isStorableText, printable } from './storable.ts';
+import { dataExceptionCode, POKE_CHANNEL, type Sql, type Storage } from './storage.ts';
 import { clientFields, mutationProblem } from './validation.ts';
 
 export interface PushContext {
@@ -22,49 +15,107 @@ export interface PushContext {
   maxRecordBytes: number;
 }
 
+/** A mutation of the request with the reason it can never apply, found before any statement runs. */
+interface CheckedMutation {
+  mutation: Mutation;
+  problem: SyncError | null;
+}
+
+/** What the ledger remembers of a processed mutation, to answer it again as a `duplicate`. */
+interface LedgerEntry {
+  op: string;
+  key: RecordKey;
+  error: { code: string; message: string } | null;
+}
+
 /**
  * Applies a push exactly once: the client's `lastAppliedSeq` moves in the same transaction
  * as the mutations' effects, so a re-sent mutation is answered `duplicate` and changes nothing.
- * The batch is read in one query, resolved in memory in `seq` order, and written in one statement.
+ * Every mutation is checked first; one that can never apply is `rejected` and still counts as
+ * processed. The batch is read in one query, resolved in memory in `seq` order and written in one
+ * statement per table. Should the database still refuse a value (a data exception), the batch
+ * is applied again one mutation per transaction, and only the refused one is rejected.
  */
 export async function applyPush(context: PushContext, request: PushRequest): Promise<PushResponse> {
+  const batch = request.mutations.map(
+    (mutation): CheckedMutation => ({
+      mutation,
+      problem: mutationProblem(mutation, context.collections, context.maxRecordBytes),
+    }),
+  );
+  try {
+    return await applyBatch(context, request.clientId, batch);
+  } catch (error) {
+    if (!dataExceptionCode(error) || batch.length === 0) throw error;
+  }
+  const results: MutationResult[] = [];
+  let lastAppliedSeq = 0;
+  for (const checked of batch) {
+    let answer: PushResponse;
+    try {
+      answer = await applyBatch(context, request.clientId, [checked]);
+    } catch (error) {
+      const code = dataExceptionCode(error);
+      if (!code) throw error;
+      answer = await applyBatch(context, request.clientId, [{ ...checked, problem: refusedByDatabase(code) }]);
+    }
+    results.push(...answer.results);
+    lastAppliedSeq = answer.lastAppliedSeq;
+  }
+  return { lastAppliedSeq, results };
+}
+
+/** Applies checked mutations in one transaction, taken in turn with the user's other writes. */
+function applyBatch(context: PushContext, clientId: string, batch: CheckedMutation[]): Promise<PushResponse> {
   return context.storage.transaction(
     async (tx) => {
-      let lastAppliedSeq = await lockClient(tx, context.owner, request.clientId);
-      const first = request.mutations[0];
+      const claim = await claimClient(tx, context.owner, clientId, batch.length);
+      let { lastAppliedSeq } = claim;
+      const first = batch[0]?.mutation;
       if (first && first.seq > lastAppliedSeq + 1) {
         throw new SyncError('seq_gap', `Expected seq ${lastAppliedSeq + 1} but got ${first.seq}; resend from there`, {
           lastAppliedSeq,
         });
       }
-      const records = await readRecords(tx, request.mutations.filter(hasKey).map(recordKey));
-      const written = new Map<string, StoredRecord>();
-      const fresh = request.mutations.filter((mutation) => mutation.seq > lastAppliedSeq);
-      let changeSeq = await reserveChangeSeqs(tx, context.owner, fresh.length);
-      const earlierErrors = await rejectionsAmong(tx, request.clientId, request.mutations, lastAppliedSeq);
+      const fresh = batch.filter(({ mutation }) => mutation.seq > lastAppliedSeq);
+      const duplicates = batch.length - fresh.length;
+      const ledger =
+        first && duplicates > 0 ? await readLedger(tx, clientId, first.seq, first.seq + duplicates - 1) : null;
+      const keys = [...(ledger?.values() ?? [])].map((entry) => entry.key);
+      for (const { mutation } of fresh) {
+        const key = targetOf(mutation);
+        if (key) keys.push(key);
+      }
+      const records = await readRecords(tx, context.owner, keys);
+      const visible = (key: RecordKey | null) => (key ? visibleRecord(records.get(keyOf(key))) : null);
+
       const results: MutationResult[] = [];
-      for (const mutation of request.mutations) {
+      const written = new Map<string, StoredRecord>();
+      let changeSeq = claim.changeSeqBefore;
+      for (const { mutation, problem } of batch) {
         if (mutation.seq <= lastAppliedSeq) {
-          const error = earlierErrors.get(mutation.seq);
-          const record = visibleRecord(context, records, mutation);
-          results.push({ seq: mutation.seq, status: 'duplicate', record, ...(error ? { error } : {}) });
+          results.push(duplicateOf(mutation.seq, ledger?.get(mutation.seq), visible));
           continue;
         }
-        changeSeq += 1;
-        const result = applyMutation(context, request.clientId, mutation, changeSeq, records);
-        if (result.state) {
-          records.set(keyOf(result.state), result.state);
-          written.set(keyOf(result.state), result.state);
-        }
-        results.push(result.result);
         lastAppliedSeq = mutation.seq;
+        if (problem) {
+          results.push(rejected(mutation, problem, visible(targetOf(mutation))));
+          continue;
+        }
+        if (mutation.op === 'skip') {
+          results.push({ seq: mutation.seq, status: 'applied' });
+          continue;
+        }
+        const outcome = applyMutation(context, clientId, mutation, changeSeq + 1, records);
+        if (outcome.state) {
+          changeSeq += 1;
+          records.set(keyOf(outcome.state), outcome.state);
+          written.set(keyOf(outcome.state), outcome.state);
+        }
+        results.push(outcome.result);
       }
       await writeRecords(tx, [...written.values()]);
-      await recordLedger(tx, request.clientId, fresh, results);
-      await tx.query('UPDATE syncworker_clients SET last_applied_seq = $2 WHERE client_id = $1', [
-        request.clientId,
-        lastAppliedSeq,
-      ]);
+      await recordProcessed(tx, clientId, fresh, results, lastAppliedSeq);
       // Delivered to listeners on commit only: a poke never announces a rolled-back change.
       if (written.size > 0) await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, context.owner]);
       return { lastAppliedSeq, results };
@@ -73,58 +124,97 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
   );
 }
 
-/** Takes the client's ledger row and checks it belongs to this user; returns its last applied seq. */
-async function lockClient(tx: Sql, owner: string, clientId: string): Promise<number> {
-  const [client] = await tx.query<{ owner: string; last_applied_seq: number }>(
-    `INSERT INTO syncworker_clients (client_id, owner, last_applied_seq) VALUES ($1, $2, 0)
-     ON CONFLICT (client_id) DO UPDATE SET client_id = EXCLUDED.client_id
-     RETURNING owner, last_applied_seq`,
-    [clientId, owner],
+/**
+ * Takes the client's ledger row, checks it belongs to this user and reserves `count` change
+ * numbers for the user (numbers left unused are harmless gaps). The user's counter row stays
+ * locked until commit, so the user's changes commit in change-number order and a pull cursor
+ * can never skip one.
+ */
+async function claimClient(
+  tx: Sql,
+  owner: string,
+  clientId: string,
+  count: number,
+): Promise<{ lastAppliedSeq: number; changeSeqBefore: number }> {
+  const [claim] = await tx.query<{ owner: string; last_applied_seq: number; change_seq: number }>(
+    `WITH client AS (
+       INSERT INTO syncworker_clients (client_id, owner, last_applied_seq) VALUES ($1, $2, 0)
+       ON CONFLICT (client_id) DO UPDATE SET client_id = EXCLUDED.client_id
+       RETURNING owner, last_applied_seq
+     ), counter AS (
+       INSERT INTO syncworker_owners (owner, change_seq) VALUES ($2, $3)
+       ON CONFLICT (owner) DO UPDATE SET change_seq = syncworker_owners.change_seq + $3
+       RETURNING change_seq
+     )
+     SELECT client.owner, client.last_applied_seq, counter.change_seq FROM client, counter`,
+    [clientId, owner, count],
   );
-  if (!client || client.owner !== owner) {
+  if (!claim || claim.owner !== owner) {
     throw new SyncError('forbidden', `Client ${clientId} belongs to another user; start a new client`);
   }
-  return Number(client.last_applied_seq);
+  return { lastAppliedSeq: Number(claim.last_applied_seq), changeSeqBefore: Number(claim.change_seq) - count };
+}
+
+/** The ledger entries of this client's mutations `fromSeq` to `throughSeq`: the part of a batch sent before. */
+async function readLedger(
+  tx: Sql,
+  clientId: string,
+  fromSeq: number,
+  throughSeq: number,
+): Promise<Map<number, LedgerEntry>> {
+  const rows = await tx.query<{
+    seq: number;
+    op: string;
+    collection: string;
+    record_id: string;
+    error: LedgerEntry['error'];
+  }>(
+    `SELECT seq, op, collection, record_id, error FROM syncworker_mutations
+     WHERE client_id = $1 AND seq BETWEEN $2 AND $3`,
+    [clientId, fromSeq, throughSeq],
+  );
+  return new Map(
+    rows.map((row) => [
+      Number(row.seq),
+      { op: row.op, key: { collection: row.collection, id: row.record_id }, error: row.error },
+    ]),
+  );
 }
 
 /**
- * The errors of already-processed mutations of this request that were rejected: a client whose
- * answer got lost learns of the rejection from the duplicate, so nothing is dropped silently.
+ * Moves the client's `lastAppliedSeq` and writes one ledger row per processed mutation (the
+ * audit trail, and what a `duplicate` answers with). Client text is stored only in printable,
+ * bounded form: a rejected mutation's fields may be anything.
  */
-async function rejectionsAmong(
+async function recordProcessed(
   tx: Sql,
   clientId: string,
-  mutations: Mutation[],
+  fresh: CheckedMutation[],
+  results: MutationResult[],
   lastAppliedSeq: number,
-): Promise<Map<number, { code: string; message: string }>> {
-  const seqs = mutations.filter((mutation) => mutation.seq <= lastAppliedSeq).map((mutation) => mutation.seq);
-  if (seqs.length === 0) return new Map();
-  const rows = await tx.query<{ seq: number; error: { code: string; message: string } }>(
-    `SELECT seq, error FROM syncworker_mutations WHERE client_id = $1 AND seq = ANY($2::bigint[]) AND status = 'rejected'`,
-    [clientId, seqs],
-  );
-  return new Map(rows.map((row) => [Number(row.seq), row.error]));
-}
-
-/** One ledger row per processed mutation: the audit trail and count of what was applied. */
-async function recordLedger(tx: Sql, clientId: string, fresh: Mutation[], results: MutationResult[]): Promise<void> {
+): Promise<void> {
   if (fresh.length === 0) return;
   const bySeq = new Map(results.map((result) => [result.seq, result]));
+  const column = <T>(pick: (mutation: Mutation) => T) => fresh.map(({ mutation }) => pick(mutation));
   await tx.query(
-    `INSERT INTO syncworker_mutations (client_id, seq, mutation_id, collection, record_id, op, status, error)
-     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])`,
+    `WITH processed AS (
+       INSERT INTO syncworker_mutations (client_id, seq, mutation_id, collection, record_id, op, status, error)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])
+     )
+     UPDATE syncworker_clients SET last_applied_seq = $9 WHERE client_id = $1`,
     [
       clientId,
-      fresh.map((m) => m.seq),
-      fresh.map((m) => String(m.id)),
-      fresh.map((m) => String(m.collection)),
-      fresh.map((m) => String(m.recordId)),
-      fresh.map((m) => String(m.op)),
-      fresh.map((m) => bySeq.get(m.seq)?.status ?? 'rejected'),
-      fresh.map((m) => {
+      column((m) => m.seq),
+      column((m) => printable(m.id, 128)),
+      column((m) => printable(m.collection, 64)),
+      column((m) => printable(m.recordId, 200)),
+      column((m) => printable(m.op, 16)),
+      column((m) => bySeq.get(m.seq)?.status ?? 'rejected'),
+      column((m) => {
         const error = bySeq.get(m.seq)?.error;
         return error ? JSON.stringify(error) : null;
       }),
+      lastAppliedSeq,
     ],
   );
 }
@@ -137,28 +227,15 @@ function applyMutation(
   changeSeq: number,
   records: Map<string, StoredRecord>,
 ): { result: MutationResult; state?: StoredRecord } {
-  const problem = mutationProblem(mutation, context.collections, context.maxRecordBytes);
-  if (problem) return { result: rejected(mutation, problem, visibleRecord(context, records, mutation)) };
-  const stored = records.get(keyOf(recordKey(mutation))) ?? null;
-  if (stored && stored.owner !== context.owner) {
-    return {
-      result: rejected(
-        mutation,
-        new SyncError('forbidden', `${mutation.collection}/${mutation.recordId} belongs to another user`),
-        null,
-      ),
-    };
-  }
-  if (mutation.op === 'update' && !stored) {
-    return {
-      result: rejected(
-        mutation,
-        new SyncError('not_found', `${mutation.collection}/${mutation.recordId} does not exist`),
-        null,
-      ),
-    };
-  }
+  const key = { collection: mutation.collection, id: mutation.recordId };
+  const stored = records.get(keyOf(key)) ?? null;
   const live = stored && !stored.isDeleted ? stored : null;
+  if (mutation.op === 'update' && !stored) {
+    const error = new SyncError('not_found', `${mutation.collection}/${mutation.recordId} does not exist`);
+    return { result: rejected(mutation, error, null) };
+  }
+  // Deleting what is not there changes nothing: no tombstone for an id that never existed.
+  if (mutation.op === 'delete' && !live) return { result: { seq: mutation.seq, status: 'applied', record: null } };
   const client = resultOf(mutation, live);
   // A write is stale when another writer changed the record after the version it was based on;
   // the client's own earlier writes never make it stale.
@@ -176,14 +253,15 @@ function applyMutation(
     : client;
   const status = isConflict ? 'conflict' : 'applied';
   if (isConflict && next === (live?.data ?? null)) {
-    return { result: { seq: mutation.seq, status, record: live ? toRecord(live.id, live.data, live.version) : null } };
+    return { result: { seq: mutation.seq, status, record: visibleRecord(live ?? undefined) } };
   }
   const state = nextState(stored, {
-    ...recordKey(mutation),
+    ...key,
     owner: context.owner,
     data: next,
     changeSeq,
     writtenBy: clientId,
+    writtenSeq: mutation.seq,
     writtenAt: mutation.at,
   });
   return {
@@ -199,27 +277,46 @@ function resultOf(mutation: Mutation, live: StoredRecord | null): Record<string,
   return mutation.op === 'update' && live && !mutation.replace ? { ...live.data, ...data } : data;
 }
 
-function hasKey(mutation: Mutation): boolean {
-  return typeof mutation.collection === 'string' && typeof mutation.recordId === 'string';
-}
-
-function recordKey(mutation: Mutation) {
-  return { collection: mutation.collection, id: mutation.recordId };
-}
-
-/** The server's record for a mutation's target as this user may see it (null if absent or another user's). */
-function visibleRecord(
-  context: PushContext,
-  records: Map<string, StoredRecord>,
-  mutation: Mutation,
-): SyncRecord | null {
-  if (!hasKey(mutation)) return null;
-  const stored = records.get(keyOf(recordKey(mutation)));
-  return stored && stored.owner === context.owner && !stored.isDeleted
-    ? toRecord(stored.id, stored.data, stored.version)
+/** The record a mutation names, if its names could be stored at all (a rejected mutation's may not). */
+function targetOf(mutation: Mutation): RecordKey | null {
+  return mutation.op !== 'skip' && isStorableText(mutation.collection, 64) && isStorableText(mutation.recordId, 200)
+    ? { collection: mutation.collection, id: mutation.recordId }
     : null;
+}
+
+/** The answer to a mutation processed before: the record as it is now and, if it was rejected, why. */
+function duplicateOf(
+  seq: number,
+  entry: LedgerEntry | undefined,
+  visible: (key: RecordKey | null) => SyncRecord | null,
+): MutationResult {
+  if (!entry || entry.op === 'skip') return { seq, status: 'duplicate' };
+  return { seq, status: 'duplicate', record: visible(entry.key), ...(entry.error ? { error: entry.error } : {}) };
+}
+
+/** A stored record as its user sees it: null once deleted or absent. */
+function visibleRecord(stored: StoredRecord | undefined): SyncRecord | null {
+  return stored && !stored.isDeleted ? toRecord(stored.id, stored.data, stored.version) : null;
 }
 
 function rejected(mutation: Mutation, error: SyncError, record: SyncRecord | null): MutationResult {
   return { seq: mutation.seq, status: 'rejected', record, error: { code: error.code, message: error.message } };
+}
+
+/** The code for each data exception a check should have caught (others are `invalid_record`). */
+const CODE_BY_SQLSTATE: Record<string, ErrorCode> = {
+  '22021': 'invalid_text', // invalid byte sequence (NUL in text)
+  '22P05': 'invalid_text', // untranslatable character (\u0000 in jsonb)
+  '22P02': 'invalid_text', // invalid text representation (unpaired surrogate in jsonb)
+  '22003': 'invalid_number', // numeric value out of range
+  '54000': 'record_too_large', // program limit exceeded (e.g. index row size)
+  '54001': 'record_too_deep', // statement too complex (stack depth)
+};
+
+/** The rejection of a mutation the database refused although it passed every check. */
+function refusedByDatabase(sqlState: string): SyncError {
+  return new SyncError(
+    CODE_BY_SQLSTATE[sqlState] ?? 'invalid_record',
+    `The database cannot store this mutation (SQLSTATE ${sqlState}); it will never apply`,
+  );
 }

@@ -1,7 +1,10 @@
 import type { SyncRecord } from '../protocol/index.ts';
 import type { Sql } from './storage.ts';
 
-/** Identifies a record; ids are unique per collection across users. */
+/**
+ * Identifies a record within one user's data: ids are unique per user and collection, so no
+ * user can take, block or even see an id of another user's.
+ */
 export interface RecordKey {
   collection: string;
   id: string;
@@ -14,8 +17,9 @@ export interface StoredRecord extends RecordKey {
   data: Record<string, unknown>;
   version: number;
   isDeleted: boolean;
-  /** The client id (or protocol) that last wrote it, and that writer's timestamp. */
+  /** The client id (or protocol) that last wrote it, the `seq` of that client's mutation (null if none), and its timestamp. */
   writtenBy: string;
+  writtenSeq: number | null;
   writtenAt: number;
   /** Change numbers of its creation and of its latest change. */
   createdSeq: number;
@@ -33,18 +37,21 @@ interface RecordRow {
   version: number;
   deleted: boolean;
   written_by: string;
+  written_seq: number | null;
   written_at: number;
   created_seq: number;
   change_seq: number;
 }
 
-/** Reads the records of a batch in one query, whoever owns them: callers must compare `owner`. */
-export async function readRecords(tx: Sql, keys: RecordKey[]): Promise<Map<string, StoredRecord>> {
+/** Reads `owner`'s records of a batch in one query. */
+export async function readRecords(tx: Sql, owner: string, keys: RecordKey[]): Promise<Map<string, StoredRecord>> {
+  if (keys.length === 0) return new Map();
   const rows = await tx.query<RecordRow>(
-    `SELECT r.collection, r.id, owner, data, version, deleted, written_by, written_at, created_seq, change_seq
-     FROM syncworker_records r JOIN unnest($1::text[], $2::text[]) AS k(collection, id)
-       ON r.collection = k.collection AND r.id = k.id`,
-    [keys.map((key) => key.collection), keys.map((key) => key.id)],
+    `SELECT r.collection, r.id, owner, data, version, deleted, written_by, written_seq, written_at, created_seq,
+            change_seq
+     FROM syncworker_records r JOIN unnest($2::text[], $3::text[]) AS k(collection, id)
+       ON r.owner = $1 AND r.collection = k.collection AND r.id = k.id`,
+    [owner, keys.map((key) => key.collection), keys.map((key) => key.id)],
   );
   return new Map(
     rows.map((row) => [
@@ -57,6 +64,7 @@ export async function readRecords(tx: Sql, keys: RecordKey[]): Promise<Map<strin
         version: Number(row.version),
         isDeleted: row.deleted,
         writtenBy: row.written_by,
+        writtenSeq: row.written_seq === null ? null : Number(row.written_seq),
         writtenAt: Number(row.written_at),
         createdSeq: Number(row.created_seq),
         changeSeq: Number(row.change_seq),
@@ -73,6 +81,7 @@ export function nextState(
     data: Record<string, unknown> | null;
     changeSeq: number;
     writtenBy: string;
+    writtenSeq: number | null;
     writtenAt: number;
   },
 ): StoredRecord {
@@ -85,7 +94,8 @@ export function nextState(
     version: (previous?.version ?? 0) + 1,
     isDeleted: change.data === null,
     writtenBy: change.writtenBy,
-    writtenAt: Math.trunc(change.writtenAt),
+    writtenSeq: change.writtenSeq,
+    writtenAt: change.writtenAt,
     createdSeq: isCreation ? change.changeSeq : (previous?.createdSeq ?? change.changeSeq),
     changeSeq: change.changeSeq,
   };
@@ -97,12 +107,12 @@ export async function writeRecords(tx: Sql, records: StoredRecord[]): Promise<vo
   const column = <T>(pick: (record: StoredRecord) => T) => records.map(pick);
   await tx.query(
     `INSERT INTO syncworker_records
-       (owner, collection, id, data, version, deleted, change_seq, created_seq, written_by, written_at)
+       (owner, collection, id, data, version, deleted, change_seq, created_seq, written_by, written_seq, written_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::boolean[],
-                          $7::bigint[], $8::bigint[], $9::text[], $10::bigint[])
-     ON CONFLICT (collection, id) DO UPDATE SET data = EXCLUDED.data, version = EXCLUDED.version,
+                          $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[])
+     ON CONFLICT (owner, collection, id) DO UPDATE SET data = EXCLUDED.data, version = EXCLUDED.version,
        deleted = EXCLUDED.deleted, change_seq = EXCLUDED.change_seq, created_seq = EXCLUDED.created_seq,
-       written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at`,
+       written_by = EXCLUDED.written_by, written_seq = EXCLUDED.written_seq, written_at = EXCLUDED.written_at`,
     [
       column((r) => r.owner),
       column((r) => r.collection),
@@ -113,6 +123,7 @@ export async function writeRecords(tx: Sql, records: StoredRecord[]): Promise<vo
       column((r) => r.changeSeq),
       column((r) => r.createdSeq),
       column((r) => r.writtenBy),
+      column((r) => r.writtenSeq),
       column((r) => r.writtenAt),
     ],
   );

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createServer, type ServerOptions, type SyncServer } from './create-server.ts';
 import { jsonLogger, silentLogger } from './logger.ts';
-import { openStorage, type Storage } from './storage.ts';
+import { openStorage, type Storage, type StorageOptions } from './storage.ts';
 
 /** The PostgreSQL server tests create their throwaway databases on. */
 export const POSTGRES_ADMIN_URL = process.env.SYNCWORKER_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,11 +34,15 @@ export const TEST_BACKENDS: TestBackend[] = [
 ];
 
 /** Opens storage on a fresh database; `drop` closes and removes it. */
-export async function openTestStorage(backend: TestBackend): Promise<{ storage: Storage; drop(): Promise<void> }> {
+export async function openTestStorage(
+  backend: TestBackend,
+  options: StorageOptions = {},
+): Promise<{ storage: Storage; location: string; drop(): Promise<void> }> {
   const database = await backend.create();
-  const storage = await openStorage(database.location);
+  const storage = await openStorage(database.location, options);
   return {
     storage,
+    location: database.location,
     async drop() {
       await storage.close();
       await database.drop();

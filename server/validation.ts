@@ -1,10 +1,12 @@
 import type { Mutation, PullRequest, PushRequest } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import { COLLECTION_NAME, type Collections } from './collections.ts';
+import { isStorableText, jsonProblem, printable } from './storable.ts';
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const OPS = new Set(['create', 'update', 'delete']);
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const OPS = new Set(['create', 'update', 'delete', 'skip']);
+/** Most collections one pull may name. */
+const MAX_PULL_COLLECTIONS = 1000;
 
 /** Checks a push body's shape. Problems of single mutations are left to `mutationProblem`. */
 export function parsePushRequest(body: unknown, maxMutations: number): PushRequest {
@@ -33,27 +35,45 @@ export function parsePushRequest(body: unknown, maxMutations: number): PushReque
   return request as unknown as PushRequest;
 }
 
-/** Why a single mutation can never be applied, or null if it can. */
+/** Longest mutation id and record id, in UTF-16 units. */
+const MAX_MUTATION_ID_LENGTH = 128;
+const MAX_RECORD_ID_LENGTH = 200;
+
+/**
+ * Why a single mutation can never be applied, or null if it can (a `skip` always can: it
+ * applies nothing, so nothing else of it matters). Checks everything the database would
+ * refuse, so a bad value is a rejection with a code, never a failed statement.
+ */
 export function mutationProblem(
   mutation: Mutation,
   collections: Collections,
   maxRecordBytes: number,
 ): SyncError | null {
-  if (typeof mutation.id !== 'string' || mutation.id.length === 0 || mutation.id.length > 128) {
-    return new SyncError('invalid_body', 'Mutation id must be a string of 1-128 characters');
+  if (mutation.op === 'skip') return null;
+  if (!isStorableText(mutation.id, MAX_MUTATION_ID_LENGTH)) {
+    return new SyncError(
+      'invalid_body',
+      `Mutation id must be a string of 1-${MAX_MUTATION_ID_LENGTH} characters without NUL or unpaired surrogates`,
+    );
+  }
+  if (!OPS.has(mutation.op)) {
+    return new SyncError('invalid_body', `op must be create, update, delete or skip, not "${printable(mutation.op)}"`);
   }
   if (typeof mutation.collection !== 'string' || !collections.isKnown(mutation.collection)) {
-    return new SyncError('unknown_collection', `Unknown collection "${String(mutation.collection)}"`);
+    return new SyncError('unknown_collection', `Unknown collection "${printable(mutation.collection)}"`);
   }
-  if (!OPS.has(mutation.op))
-    return new SyncError('invalid_body', `op must be create, update or delete, not "${String(mutation.op)}"`);
-  if (typeof mutation.recordId !== 'string' || mutation.recordId.length === 0 || mutation.recordId.length > 200) {
-    return new SyncError('invalid_id', 'recordId must be a string of 1-200 characters');
+  if (!isStorableText(mutation.recordId, MAX_RECORD_ID_LENGTH)) {
+    return new SyncError(
+      'invalid_id',
+      `recordId must be a string of 1-${MAX_RECORD_ID_LENGTH} characters without NUL or unpaired surrogates`,
+    );
   }
   if (mutation.baseVersion !== null && !(Number.isSafeInteger(mutation.baseVersion) && mutation.baseVersion >= 0)) {
     return new SyncError('invalid_body', 'baseVersion must be null or a non-negative integer');
   }
-  if (!Number.isFinite(mutation.at)) return new SyncError('invalid_body', 'at must be a timestamp in milliseconds');
+  if (!(Number.isSafeInteger(mutation.at) && mutation.at >= 0)) {
+    return new SyncError('invalid_body', 'at must be the time of the change: whole milliseconds since 1970');
+  }
   if (mutation.replace !== undefined && typeof mutation.replace !== 'boolean') {
     return new SyncError('invalid_body', 'replace must be a boolean');
   }
@@ -61,9 +81,9 @@ export function mutationProblem(
   if (typeof mutation.data !== 'object' || mutation.data === null || Array.isArray(mutation.data)) {
     return new SyncError('invalid_record', `A ${mutation.op} needs data: a JSON object`);
   }
-  const key = forbiddenKey(mutation.data);
-  if (key) return new SyncError('invalid_record', `Field name "${key}" is not allowed`);
-  if (JSON.stringify(mutation.data).length > maxRecordBytes) {
+  const problem = jsonProblem(mutation.data, `${mutation.collection}/${mutation.recordId}`);
+  if (problem) return problem;
+  if (Buffer.byteLength(JSON.stringify(mutation.data)) > maxRecordBytes) {
     return new SyncError('record_too_large', `A record may take at most ${maxRecordBytes} bytes of JSON`);
   }
   return collections.recordProblem(mutation.collection, mutation.op, clientFields(mutation.data));
@@ -84,9 +104,20 @@ export function parsePullRequest(body: unknown): PullRequest {
   }
   if (request.collections !== undefined) {
     const names = request.collections;
-    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string' && COLLECTION_NAME.test(name))) {
-      throw new SyncError('invalid_body', 'collections must be an array of collection names');
+    if (
+      !Array.isArray(names) ||
+      names.length > MAX_PULL_COLLECTIONS ||
+      !names.every((name) => typeof name === 'string' && COLLECTION_NAME.test(name))
+    ) {
+      throw new SyncError(
+        'invalid_body',
+        `collections must be an array of at most ${MAX_PULL_COLLECTIONS} collection names`,
+      );
     }
+  }
+  const { settledSeq } = request;
+  if (settledSeq !== undefined && !(Number.isSafeInteger(settledSeq) && (settledSeq as number) >= 0)) {
+    throw new SyncError('invalid_body', 'settledSeq must be a non-negative integer');
   }
   if (request.clientId !== undefined && (typeof request.clientId !== 'string' || !CLIENT_ID.test(request.clientId))) {
     throw new SyncError('invalid_body', 'clientId must be a string of 1-128 letters, digits, "-" or "_"');
@@ -99,15 +130,4 @@ function requireObject(value: unknown, what: string): Record<string, unknown> {
     throw new SyncError('invalid_body', `${what} must be a JSON object`);
   }
   return value as Record<string, unknown>;
-}
-
-/** Finds a prototype-polluting key at any depth. */
-function forbiddenKey(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, child] of Object.entries(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return key;
-    const nested = forbiddenKey(child);
-    if (nested) return nested;
-  }
-  return null;
 }

@@ -9,7 +9,8 @@ import {
   type StoredRecord,
   writeRecords,
 } from './records.ts';
-import { POKE_CHANNEL, type Storage } from './storage.ts';
+import { printable } from './storable.ts';
+import { dataExceptionCode, POKE_CHANNEL, type Storage } from './storage.ts';
 import { clientFields, mutationProblem } from './validation.ts';
 
 /**
@@ -55,7 +56,8 @@ export async function pullWatermelon(
        WHERE owner = $1 AND change_seq > $2 ORDER BY change_seq`,
       [context.owner, since],
     );
-    const changes: WatermelonChanges = {};
+    // No prototype: a collection named `constructor` or `__proto__` is just a key.
+    const changes: WatermelonChanges = Object.create(null);
     for (const row of rows) {
       const table = changes[row.collection] ?? { created: [], updated: [], deleted: [] };
       changes[row.collection] = table;
@@ -72,20 +74,26 @@ export async function pullWatermelon(
 
 /**
  * `POST /sync/watermelon?last_pulled_at=` with the changes as body. All or nothing: the push
- * aborts with `409 conflict` if any record it touches changed on the server after `lastPulledAt`.
+ * aborts with `409 conflict` if any record it touches changed on the server after `lastPulledAt`,
+ * and with a 400 if any value cannot be stored.
  */
 export async function pushWatermelon(context: WatermelonContext, lastPulledAt: number, body: unknown): Promise<void> {
   const changes = parseChanges(context, body);
-  await context.storage.transaction(
+  await applyChanges(context, lastPulledAt, changes).catch((error: unknown) => {
+    const sqlState = dataExceptionCode(error);
+    if (!sqlState) throw error;
+    throw new SyncError('invalid_record', `The database cannot store a record of this push (SQLSTATE ${sqlState})`);
+  });
+}
+
+function applyChanges(context: WatermelonContext, lastPulledAt: number, changes: RecordChange[]): Promise<void> {
+  return context.storage.transaction(
     async (tx) => {
-      const records = await readRecords(tx, changes);
+      const records = await readRecords(tx, context.owner, changes);
       let changeSeq = await reserveChangeSeqs(tx, context.owner, changes.length);
       const written = new Map<string, StoredRecord>();
       for (const change of changes) {
         const previous = records.get(keyOf(change)) ?? null;
-        if (previous && previous.owner !== context.owner) {
-          throw new SyncError('forbidden', `${change.collection}/${change.id} belongs to another user`);
-        }
         if (previous && previous.changeSeq > lastPulledAt && !written.has(keyOf(change))) {
           throw new SyncError(
             'conflict',
@@ -102,6 +110,7 @@ export async function pushWatermelon(context: WatermelonContext, lastPulledAt: n
           data,
           changeSeq,
           writtenBy: WATERMELON_WRITER,
+          writtenSeq: null,
           writtenAt: Date.now(),
         });
         records.set(keyOf(state), state);
@@ -133,7 +142,7 @@ function parseChanges(context: WatermelonContext, body: unknown): RecordChange[]
   for (const [collection, table] of Object.entries(body as Record<string, Partial<TableChanges>>)) {
     const { created = [], updated = [], deleted = [] } = table ?? {};
     if (![created, updated, deleted].every(Array.isArray)) {
-      throw new SyncError('invalid_body', `${collection}: created, updated and deleted must be arrays`);
+      throw new SyncError('invalid_body', `${printable(collection)}: created, updated and deleted must be arrays`);
     }
     for (const [op, records] of [
       ['create', created],
