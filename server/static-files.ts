@@ -20,9 +20,10 @@ const CONTENT_TYPES: Record<string, string> = {
 const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
 
 /**
- * The Content-Security-Policy of a served page: its own origin only, inline styles allowed
- * (the devtools panel styles its shadow root), inline scripts only those of the page itself,
- * by hash, so markup injected into a page cannot run script.
+ * The Content-Security-Policy of a served page. Scripts: the page's origin, and inline scripts
+ * only those of the page file itself, by hash, so markup injected into a page cannot run script.
+ * Inline styles are allowed (the devtools panel styles its shadow root); images, fonts, styles
+ * and fetches may come from elsewhere, as apps commonly need; no plugins, no framing.
  */
 function contentSecurityPolicy(html: string): string {
   const hashes = [...html.matchAll(/<script\b(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi)].map(
@@ -33,9 +34,11 @@ function contentSecurityPolicy(html: string): string {
   );
   return [
     "default-src 'self'",
-    `script-src 'self' ${hashes.join(' ')}`.trim(),
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    ["script-src 'self'", ...hashes].join(' '),
+    "style-src 'self' 'unsafe-inline' https:",
+    "font-src 'self' https: data:",
+    'img-src * data: blob:',
+    'connect-src *',
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
