@@ -1,5 +1,8 @@
 // Push throughput of 500-mutation batches through syncworker's exactly-once path, against a
-// raw batched INSERT … ON CONFLICT of the same rows on the same database, as a ratio.
+// raw batched INSERT … ON CONFLICT of the same rows on the same database, as a ratio: for a new
+// user, and for one who already holds 50,000 records (a push must cost what its batch costs, not
+// what the user's data costs). Rounds alternate between the two writers so load from other
+// processes falls on both; the medians are compared.
 import type { Mutation } from '../protocol/index.ts';
 import { Collections } from '../server/collections.ts';
 import { applyPush } from '../server/push.ts';
@@ -7,7 +10,8 @@ import type { Storage } from '../server/storage.ts';
 import { openTestStorage, TEST_BACKENDS } from '../server/test-backends.ts';
 
 const BATCH = 500;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const HELD_RECORDS = 50_000;
 
 function batch(round: number): Mutation[] {
   return Array.from({ length: BATCH }, (_, i) => ({
@@ -22,9 +26,9 @@ function batch(round: number): Mutation[] {
   }));
 }
 
-async function syncworkerPush(storage: Storage, round: number): Promise<void> {
-  const context = { storage, owner: 'bench', collections: new Collections(null), maxRecordBytes: 65536 };
-  await applyPush(context, { clientId: 'bench-client', mutations: batch(round) });
+async function syncworkerPush(storage: Storage, round: number, owner = 'bench'): Promise<void> {
+  const context = { storage, owner, collections: new Collections(null), maxRecordBytes: 65536 };
+  await applyPush(context, { clientId: `${owner}-client`, mutations: batch(round) });
 }
 
 async function rawInsert(storage: Storage, round: number): Promise<void> {
@@ -37,23 +41,45 @@ async function rawInsert(storage: Storage, round: number): Promise<void> {
   );
 }
 
-async function timeRounds(run: (round: number) => Promise<void>): Promise<number> {
-  await run(0); // warm-up
+async function timed(run: () => Promise<void>): Promise<number> {
   const started = performance.now();
-  for (let round = 1; round <= ROUNDS; round++) await run(round);
-  return (ROUNDS * BATCH) / ((performance.now() - started) / 1000);
+  await run();
+  return performance.now() - started;
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Median time of a raw insert and of a push, alternating, over rounds `first` to `first + ROUNDS - 1`. */
+async function compare(storage: Storage, owner: string, first: number): Promise<{ raw: number; syncworker: number }> {
+  const raw: number[] = [];
+  const syncworker: number[] = [];
+  for (let round = first; round < first + ROUNDS; round++) {
+    raw.push(await timed(() => rawInsert(storage, round)));
+    syncworker.push(await timed(() => syncworkerPush(storage, round, owner)));
+  }
+  return { raw: median(raw), syncworker: median(syncworker) };
+}
+
+const perSecond = (ms: number) => ((BATCH / ms) * 1000).toFixed(0);
 
 for (const backend of TEST_BACKENDS) {
   const { storage, drop } = await openTestStorage(backend);
   try {
     await storage.query('CREATE TABLE bench_raw (collection text, id text, data jsonb, PRIMARY KEY (collection, id))');
-    const baseline = await timeRounds((round) => rawInsert(storage, round));
-    const syncworker = await timeRounds((round) => syncworkerPush(storage, round));
-    console.log(
-      `${backend.name.padEnd(8)} push of ${BATCH}-mutation batches: ${syncworker.toFixed(0)} mutations/s; ` +
-        `raw INSERT … ON CONFLICT: ${baseline.toFixed(0)} rows/s; ratio ${(syncworker / baseline).toFixed(3)}`,
-    );
+    await rawInsert(storage, 0); // warm-up
+    await syncworkerPush(storage, 0);
+    const fresh = await compare(storage, 'bench', 1);
+    for (let round = 0; round < HELD_RECORDS / BATCH; round++) await syncworkerPush(storage, round, 'holder');
+    const holder = await compare(storage, 'holder', HELD_RECORDS / BATCH);
+    for (const [who, { raw, syncworker }] of [
+      ['new user', fresh],
+      [`user holding ${HELD_RECORDS}`, holder],
+    ] as const) {
+      console.log(
+        `${backend.name.padEnd(8)} ${who.padEnd(20)} push of ${BATCH}-mutation batches: ${perSecond(syncworker)} mutations/s; ` +
+          `raw INSERT … ON CONFLICT: ${perSecond(raw)} rows/s; ratio ${(raw / syncworker).toFixed(3)}`,
+      );
+    }
   } finally {
     await drop();
   }

@@ -114,10 +114,11 @@ function applyBatch(context: PushContext, clientId: string, batch: CheckedMutati
         }
         results.push(outcome.result);
       }
-      await writeRecords(tx, [...written.values()]);
-      await recordProcessed(tx, clientId, fresh, results, lastAppliedSeq);
-      // Delivered to listeners on commit only: a poke never announces a rolled-back change.
-      if (written.size > 0) await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, context.owner]);
+      await writeRecords(tx, context.owner, [...written.values()]);
+      await recordProcessed(tx, clientId, fresh, results, {
+        lastAppliedSeq,
+        poke: written.size > 0 ? context.owner : null,
+      });
       return { lastAppliedSeq, results };
     },
     { lockKey: `owner:${context.owner}` },
@@ -182,26 +183,30 @@ async function readLedger(
 }
 
 /**
- * Moves the client's `lastAppliedSeq` and writes one ledger row per processed mutation (the
- * audit trail, and what a `duplicate` answers with). Client text is stored only in printable,
- * bounded form: a rejected mutation's fields may be anything.
+ * Moves the client's `lastAppliedSeq`, writes one ledger row per processed mutation (the audit
+ * trail, and what a `duplicate` answers with) and pokes the user's event streams if records
+ * changed, in one statement. Client text is stored only in printable, bounded form: a rejected
+ * mutation's fields may be anything.
  */
 async function recordProcessed(
   tx: Sql,
   clientId: string,
   fresh: CheckedMutation[],
   results: MutationResult[],
-  lastAppliedSeq: number,
+  { lastAppliedSeq, poke }: { lastAppliedSeq: number; poke: string | null },
 ): Promise<void> {
   if (fresh.length === 0) return;
   const bySeq = new Map(results.map((result) => [result.seq, result]));
   const column = <T>(pick: (mutation: Mutation) => T) => fresh.map(({ mutation }) => pick(mutation));
+  // The NOTIFY is delivered on commit only: a poke never announces a rolled-back change.
   await tx.query(
     `WITH processed AS (
        INSERT INTO syncworker_mutations (client_id, seq, mutation_id, collection, record_id, op, status, error)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])
+     ), client AS (
+       UPDATE syncworker_clients SET last_applied_seq = $9 WHERE client_id = $1
      )
-     UPDATE syncworker_clients SET last_applied_seq = $9 WHERE client_id = $1`,
+     SELECT pg_notify($10, $11) WHERE $11::text IS NOT NULL`,
     [
       clientId,
       column((m) => m.seq),
@@ -215,6 +220,8 @@ async function recordProcessed(
         return error ? JSON.stringify(error) : null;
       }),
       lastAppliedSeq,
+      POKE_CHANNEL,
+      poke,
     ],
   );
 }
@@ -257,7 +264,6 @@ function applyMutation(
   }
   const state = nextState(stored, {
     ...key,
-    owner: context.owner,
     data: next,
     changeSeq,
     writtenBy: clientId,

@@ -10,10 +10,8 @@ export interface RecordKey {
   id: string;
 }
 
-/** A record as the server stores it (a tombstone when `isDeleted`). */
+/** One of a user's records as the server stores it (a tombstone when `isDeleted`). */
 export interface StoredRecord extends RecordKey {
-  /** The user the record belongs to; nobody else may read or write it. */
-  owner: string;
   data: Record<string, unknown>;
   version: number;
   isDeleted: boolean;
@@ -32,7 +30,6 @@ export const keyOf = ({ collection, id }: RecordKey): string => `${collection}\u
 interface RecordRow {
   collection: string;
   id: string;
-  owner: string;
   data: Record<string, unknown>;
   version: number;
   deleted: boolean;
@@ -43,14 +40,19 @@ interface RecordRow {
   change_seq: number;
 }
 
-/** Reads `owner`'s records of a batch in one query. */
+/**
+ * Reads `owner`'s records of a batch in one query: one primary-key lookup per key, so the cost
+ * follows the batch, never the size of the user's data (a plain join lets the planner hash all
+ * of the user's records; `LIMIT 1` keeps the LATERAL subquery from being flattened into one).
+ */
 export async function readRecords(tx: Sql, owner: string, keys: RecordKey[]): Promise<Map<string, StoredRecord>> {
   if (keys.length === 0) return new Map();
   const rows = await tx.query<RecordRow>(
-    `SELECT r.collection, r.id, owner, data, version, deleted, written_by, written_seq, written_at, created_seq,
-            change_seq
-     FROM syncworker_records r JOIN unnest($2::text[], $3::text[]) AS k(collection, id)
-       ON r.owner = $1 AND r.collection = k.collection AND r.id = k.id`,
+    `SELECT r.* FROM unnest($2::text[], $3::text[]) AS k(collection, id)
+     CROSS JOIN LATERAL (
+       SELECT collection, id, data, version, deleted, written_by, written_seq, written_at, created_seq, change_seq
+       FROM syncworker_records WHERE owner = $1 AND collection = k.collection AND id = k.id LIMIT 1
+     ) AS r`,
     [owner, keys.map((key) => key.collection), keys.map((key) => key.id)],
   );
   return new Map(
@@ -59,7 +61,6 @@ export async function readRecords(tx: Sql, owner: string, keys: RecordKey[]): Pr
       {
         collection: row.collection,
         id: row.id,
-        owner: row.owner,
         data: row.data,
         version: Number(row.version),
         isDeleted: row.deleted,
@@ -77,7 +78,6 @@ export async function readRecords(tx: Sql, owner: string, keys: RecordKey[]): Pr
 export function nextState(
   previous: StoredRecord | null,
   change: RecordKey & {
-    owner: string;
     data: Record<string, unknown> | null;
     changeSeq: number;
     writtenBy: string;
@@ -89,7 +89,6 @@ export function nextState(
   return {
     collection: change.collection,
     id: change.id,
-    owner: change.owner,
     data: change.data ?? {},
     version: (previous?.version ?? 0) + 1,
     isDeleted: change.data === null,
@@ -101,20 +100,20 @@ export function nextState(
   };
 }
 
-/** Writes records' final states with one statement. The caller checked ownership. */
-export async function writeRecords(tx: Sql, records: StoredRecord[]): Promise<void> {
+/** Writes the final states of `owner`'s records with one statement. */
+export async function writeRecords(tx: Sql, owner: string, records: StoredRecord[]): Promise<void> {
   if (records.length === 0) return;
   const column = <T>(pick: (record: StoredRecord) => T) => records.map(pick);
   await tx.query(
     `INSERT INTO syncworker_records
        (owner, collection, id, data, version, deleted, change_seq, created_seq, written_by, written_seq, written_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::boolean[],
-                          $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[])
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::boolean[],
+                              $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[])
      ON CONFLICT (owner, collection, id) DO UPDATE SET data = EXCLUDED.data, version = EXCLUDED.version,
        deleted = EXCLUDED.deleted, change_seq = EXCLUDED.change_seq, created_seq = EXCLUDED.created_seq,
        written_by = EXCLUDED.written_by, written_seq = EXCLUDED.written_seq, written_at = EXCLUDED.written_at`,
     [
-      column((r) => r.owner),
+      owner,
       column((r) => r.collection),
       column((r) => r.id),
       column((r) => JSON.stringify(r.data)),

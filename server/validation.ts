@@ -91,7 +91,9 @@ export function mutationProblem(
 
 /** What a client may set: `id`, `_version` and any `_`-prefixed field belong to the server and are dropped. */
 export function clientFields(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([key]) => key !== 'id' && !key.startsWith('_')));
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) if (key !== 'id' && key[0] !== '_') fields[key] = data[key];
+  return fields;
 }
 
 export function parsePullRequest(body: unknown): PullRequest {

@@ -106,7 +106,6 @@ function applyChanges(context: WatermelonContext, lastPulledAt: number, changes:
           change.data && previous && !previous.isDeleted ? { ...previous.data, ...change.data } : change.data;
         const state = nextState(previous, {
           ...change,
-          owner: context.owner,
           data,
           changeSeq,
           writtenBy: WATERMELON_WRITER,
@@ -116,7 +115,7 @@ function applyChanges(context: WatermelonContext, lastPulledAt: number, changes:
         records.set(keyOf(state), state);
         written.set(keyOf(state), state);
       }
-      await writeRecords(tx, [...written.values()]);
+      await writeRecords(tx, context.owner, [...written.values()]);
       if (written.size > 0) await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, context.owner]);
     },
     { lockKey: `owner:${context.owner}` },
