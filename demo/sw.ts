@@ -3,7 +3,8 @@ import { installSyncWorker } from 'syncworker/sw';
 
 installSyncWorker({
   routes: {
-    '/api/todos': 'todos',
+    // Indexes serve the app's queries (open todos, newest first) without scanning the table.
+    '/api/todos': { collection: 'todos', indexes: ['done', 'createdAt', '[done+createdAt]'] },
     // Notes are shared with other devices: reads ask the server first (bounded wait), then answer locally.
     '/api/notes': { collection: 'notes', strategy: 'network-first' },
   },

@@ -61,3 +61,36 @@ test('switching user never sends one user’s outbox with another’s token', as
   expect(alicesTodos.map((todo) => todo.id)).toEqual(['alice-1']);
   expect(await readStore(app, 'outbox', 'syncworker:alice')).toHaveLength(0);
 });
+
+test('a first visit that connects with getToken syncs once the token arrives, never staying paused', async ({
+  page,
+  server,
+  faults,
+}) => {
+  // A fresh profile: the worker's first sync run goes out before the page's token provider answers.
+  await page.route(`${faults.url}/token-app.html`, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><script src="/syncworker.iife.js"></script><script>
+        window.tokenCalls = 0;
+        SyncWorker.connect({
+          serviceWorkerUrl: '/sw.js',
+          getToken: async () => {
+            window.tokenCalls += 1;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            return ${JSON.stringify(tokenFor('carol'))};
+          },
+        }).then((client) => { window.syncClient = client; });
+      </script>`,
+    }),
+  );
+  await page.goto(`${faults.url}/token-app.html`);
+  await page.waitForFunction(() => window.syncClient !== undefined);
+  expect((await restFetch(page, 'POST', '/api/todos', { id: 'c1', title: 'from a fresh profile' })).status).toBe(201);
+
+  await expect.poll(() => server.appliedMutationCount(), { timeout: 20_000 }).toBe(1);
+  const [row] = await server.query<{ owner: string }>("SELECT owner FROM syncworker_records WHERE id = 'c1'");
+  expect(row?.owner).toBe('carol');
+  expect((await page.evaluate(() => window.syncClient.status())).pausedReason).toBeNull();
+  expect(await page.evaluate(() => (window as unknown as { tokenCalls: number }).tokenCalls)).toBeGreaterThanOrEqual(1);
+});

@@ -5,8 +5,18 @@ export type RouteStrategy =
   /** Sync with the server first (bounded by `networkTimeoutMs`), then answer from local data. */
   | 'network-first';
 
-export interface RestRoute {
+/** A synced collection and the indexes its queries use. */
+export interface CollectionConfig {
   collection: string;
+  /**
+   * Fields to index, for REST lists, collection queries and live queries: `'done'`, a nested
+   * `'author.name'`, or a compound `'[done+createdAt]'` (equality on `done`, sorted by `createdAt`).
+   * Changing them in a new worker version migrates the local database in place; `id` is always indexed.
+   */
+  indexes?: string[];
+}
+
+export interface RestRoute extends CollectionConfig {
   strategy?: RouteStrategy;
 }
 
@@ -17,8 +27,8 @@ export type RestRoutes = Record<string, string | RestRoute>;
 export interface SyncWorkerConfig {
   /** REST routes answered from local data. */
   routes: RestRoutes;
-  /** Further synced collections the app reaches through `client.collection(name)` only. */
-  collections?: string[];
+  /** Further synced collections the app reaches through `client.collection(name)` only, or indexes for routed ones. */
+  collections?: (string | CollectionConfig)[];
   /**
    * URL path prefixes of non-CRUD endpoints (e.g. `/api/send-invite`): tried on the network; on a
    * network failure the request is queued, answered `202` with `X-Sync-Queued`, and replayed later.

@@ -1,4 +1,5 @@
 import type { WireError } from './errors.ts';
+import type { Scalar } from './query.ts';
 import type { Mutation, MutationOp, MutationStatus, SyncRecord } from './wire.ts';
 
 /** Why the worker is not syncing although it has work. */
@@ -49,10 +50,27 @@ export interface MutationOutcome {
   error?: WireError;
 }
 
-/** A query over a collection's local records. */
+/** Comparisons on one field of a collection query; every operator given must hold. */
+export interface FieldOperators {
+  gt?: string | number | boolean;
+  gte?: string | number | boolean;
+  lt?: string | number | boolean;
+  lte?: string | number | boolean;
+  /** Equal to none of these. */
+  ne?: Scalar | Scalar[];
+  /** A case-insensitive regular expression the value (as a string) must match. */
+  like?: string;
+}
+
+/** What a field of a collection query must be: a value, any of several values, or comparisons. */
+export type CollectionFilter = Scalar | Scalar[] | FieldOperators;
+
+/** A query over a collection's local records (matching rules: `protocol/query-match.ts`). */
 export interface CollectionQuery {
-  /** Equality filters: every field must equal its value. */
-  where?: Record<string, string | number | boolean | null>;
+  /** Field (dot path for nested fields) -> filter; every field's filter must hold. */
+  where?: Record<string, CollectionFilter>;
+  /** Full-text search: a case-insensitive substring of any string in the record. */
+  text?: string;
   /** Field to sort by; `-field` sorts descending; several comma-separated. */
   sort?: string;
   limit?: number;
@@ -86,7 +104,7 @@ export interface LocalWriteResult {
 export interface SyncLogEntry {
   id?: number;
   at: number;
-  kind: 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user' | 'conflict' | 'rejected';
+  kind: 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user' | 'conflict' | 'rejected' | 'query';
   message: string;
   details?: Record<string, unknown>;
 }
@@ -95,13 +113,18 @@ export interface Handshake {
   protocolVersion: number;
 }
 
+/** One write of a bulk write: create or replace a record, or delete one. */
+export type BulkWrite = { op: 'put'; record: SyncRecord } | { op: 'delete'; id: string };
+
 /** Result of a worker call: Comlink drops error codes, so failures travel as data. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
 /** The worker's Comlink surface: the worker implements it, the page wraps it. */
 export interface WorkerApi {
-  /** First call on every link: exchanges protocol versions. */
-  handshake(page: Handshake): Promise<Outcome<Handshake & { syncUrl: string }>>;
+  /** First call on every link: exchanges protocol versions; tells the page the sync URL and the routed path prefixes. */
+  handshake(page: Handshake): Promise<Outcome<Handshake & { syncUrl: string; routes: string[] }>>;
+  /** Answers at once, however busy the worker is: tells a long call from a stopped worker. */
+  ping(): Promise<Outcome<null>>;
   /** Runs a sync now (push, replay, pull), ignoring backoff; resolves to the status after it. */
   syncNow(): Promise<Outcome<SyncStatus>>;
   /** Asks for a sync soon, honouring backoff (visibility, online, timer, realtime poke). */
@@ -126,6 +149,8 @@ export interface WorkerApi {
     id: string,
     fields?: Record<string, unknown>,
   ): Promise<Outcome<LocalWriteResult>>;
+  /** Several puts and deletes committed together (a delete of a missing record is a no-op); resolves to how many changed. */
+  writeMany(collection: string, writes: BulkWrite[]): Promise<Outcome<number>>;
   outbox(limit: number): Promise<Outcome<PendingMutation[]>>;
   /** Drops a pending mutation and the later ones on the same record, restoring the record as it was before. */
   discardPending(seq: number): Promise<Outcome<void>>;
@@ -147,9 +172,16 @@ export interface ConnectMessage<Port = unknown> {
 /** Sent by a page to activate a waiting worker (workbox-window's `messageSkipWaiting`). */
 export const SKIP_WAITING_MESSAGE_TYPE = 'SKIP_WAITING';
 
+/** One collection's changed records: as now stored, and the ids deleted. */
+export interface RecordChanges {
+  upserted: SyncRecord[];
+  deleted: string[];
+}
+
 /** Broadcast from the worker to every page (BroadcastChannel `syncworker`). */
 export type WorkerEvent =
-  | { type: 'changed'; collections: string[] }
+  /** Records changed; `changes` lists them per collection, except for collections with too many to list (re-query those). */
+  | { type: 'changed'; collections: string[]; changes: Record<string, RecordChanges> }
   | { type: 'status'; status: SyncStatus }
   | { type: 'outcomes'; outcomes: MutationOutcome[] }
   | { type: 'progress'; pulled: number; hasMore: boolean };

@@ -1,4 +1,6 @@
 import type { CollectionQuery, LocalWriteResult, SyncRecord } from '../protocol/index.ts';
+import { fromCollectionQuery } from '../protocol/query-params.ts';
+import { LiveQuery } from './live-query.ts';
 import type { SyncClient } from './sync-client.ts';
 import type { WorkerLink } from './worker-link.ts';
 
@@ -44,22 +46,41 @@ export class Collection<T extends SyncRecord = SyncRecord> {
   }
 
   /**
+   * Creates or replaces many records in one local transaction (one outbox entry each).
+   * Every id is checked first: one bad record fails the call and writes nothing.
+   */
+  bulkPut(records: (Omit<T, '_version'> & { id: string })[]): Promise<number> {
+    return this.#link.call((api) =>
+      api.writeMany(
+        this.name,
+        records.map((record) => ({ op: 'put', record: record as SyncRecord })),
+      ),
+    );
+  }
+
+  /** Deletes many records in one local transaction; ids that do not exist are skipped. Resolves to how many were given. */
+  bulkDelete(ids: string[]): Promise<number> {
+    return this.#link.call((api) =>
+      api.writeMany(
+        this.name,
+        ids.map((id) => ({ op: 'delete', id })),
+      ),
+    );
+  }
+
+  /**
    * A live query: calls `callback` with the matching records now and after every change to
-   * this collection, made in any tab or brought by a sync. Returns the function that stops it.
+   * this collection, made in any tab or brought by a sync. Changes are applied on the page from
+   * what the worker announces; the worker is asked again only when they cannot settle the result.
+   * Returns the function that stops it.
    */
   subscribe(query: CollectionQuery, callback: (records: T[]) => void): () => void {
-    let isActive = true;
-    let generation = 0;
-    const refresh = () => {
-      const current = ++generation;
-      this.list(query)
-        .then((records) => isActive && current === generation && callback(records))
-        .catch((error: unknown) => console.warn(`syncworker: live query on ${this.name} failed`, error));
-    };
-    const stop = this.#client.on('changed', ({ collections }) => collections.includes(this.name) && refresh());
-    refresh();
+    const live = new LiveQuery<T>(fromCollectionQuery(query), () => this.list(query), callback);
+    const stop = this.#client.on('changed', ({ collections, changes }) => {
+      if (collections.includes(this.name)) live.apply(changes[this.name]);
+    });
     return () => {
-      isActive = false;
+      live.stop();
       stop();
     };
   }

@@ -1,5 +1,6 @@
 import { Workbox } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
+import { addIdempotencyKeys } from './idempotency-keys.ts';
 import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
 import { watchWorkerUpdates } from './worker-updates.ts';
@@ -24,6 +25,12 @@ export interface ConnectOptions {
   realtime?: boolean;
   /** Ask the browser to keep this site's data from eviction (`navigator.storage.persist()`). Default: true. */
   persistStorage?: boolean;
+  /**
+   * Give the app's `fetch` writes to the worker's routes an `Idempotency-Key`, so that a write
+   * the browser dispatches twice (it re-sends a request when it stops the worker mid-request)
+   * takes effect once. Default: true. Without it, send the header yourself.
+   */
+  idempotencyKeys?: boolean;
 }
 
 /**
@@ -44,8 +51,10 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   await workbox.register({ immediate: true });
   await controlled(navigator.serviceWorker);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
-  const { syncUrl } = await link.open();
-  if (options.persistStorage ?? true) await navigator.storage?.persist?.().catch(() => false);
+  const { syncUrl, routes } = await link.open();
+  if (options.idempotencyKeys ?? true) addIdempotencyKeys(routes);
+  // Not awaited: Firefox answers only once the user settles a permission prompt.
+  if (options.persistStorage ?? true) void navigator.storage?.persist?.().catch(() => false);
   const client = new SyncClient(link, {
     syncUrl,
     updates,

@@ -2,6 +2,7 @@ import type {
   DeadLetterInfo,
   MutationOutcome,
   PendingMutation,
+  RecordChanges,
   SyncLogEntry,
   SyncRecord,
   SyncStatus,
@@ -14,8 +15,8 @@ import type { WorkerLink } from './worker-link.ts';
 export type SyncClientEventMap = {
   /** A new worker version is installed and waits; call `applyUpdate()` to switch to it. */
   update: { isWaiting: true };
-  /** Local records of these collections changed (a write in any tab, or a sync). */
-  changed: { collections: string[] };
+  /** Local records of these collections changed (a write in any tab, or a sync); `changes` lists them where few. */
+  changed: { collections: string[]; changes: Record<string, RecordChanges> };
   status: SyncStatus;
   /** What became of pushed mutations: `applied`, `duplicate`, `conflict` or `rejected`. */
   outcomes: MutationOutcome[];
@@ -184,7 +185,7 @@ export class SyncClient {
     if (event.type === 'status') this.#emit('status', event.status);
     else if (event.type === 'outcomes') this.#emit('outcomes', event.outcomes);
     else if (event.type === 'progress') this.#emit('progress', { pulled: event.pulled, hasMore: event.hasMore });
-    else this.#emit('changed', { collections: event.collections });
+    else this.#emit('changed', { collections: event.collections, changes: event.changes });
     if (event.type === 'status' && event.status.pausedReason === 'unauthorized') void this.#refreshToken();
   }
 

@@ -31,8 +31,8 @@ export class WorkerLink {
     container.addEventListener('controllerchange', () => this.#drop());
   }
 
-  /** Opens the link and checks protocol versions; resolves to the worker's sync URL. Throws `version_mismatch` or `worker_unavailable`. */
-  async open(): Promise<{ syncUrl: string }> {
+  /** Opens the link and checks protocol versions; resolves to the worker's sync URL and routes. Throws `version_mismatch` or `worker_unavailable`. */
+  async open(): Promise<{ syncUrl: string; routes: string[] }> {
     return this.call((api) => api.handshake({ protocolVersion: PROTOCOL_VERSION }));
   }
 
@@ -113,9 +113,8 @@ export class WorkerLink {
     for (;;) {
       const result = await this.#withTimeout(call);
       if (result !== TIMED_OUT) return result;
-      const ping = await this.#withTimeout<Outcome<unknown>>(
-        Promise.race([connection.api.status(), connection.dropped]),
-      );
+      // A long call (a large list) is not a dead worker: only an unanswered ping is.
+      const ping = await this.#withTimeout<Outcome<unknown>>(Promise.race([connection.api.ping(), connection.dropped]));
       if (ping === TIMED_OUT) throw new DeadLinkError('the worker stopped answering');
     }
   }

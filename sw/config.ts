@@ -1,4 +1,5 @@
-import type { RouteStrategy, SyncWorkerConfig } from '../protocol/index.ts';
+import type { CollectionConfig, RouteStrategy, SyncWorkerConfig } from '../protocol/index.ts';
+import { type IndexSpec, parseIndexes } from './local/stored-record.ts';
 
 export interface ResolvedRoute {
   /** Path prefix without a trailing slash. */
@@ -20,6 +21,8 @@ export interface ResolvedConfig {
   networkTimeoutMs: number;
   signOut: 'park' | 'clear';
   collections: string[];
+  /** Each collection's declared indexes. */
+  indexes: ReadonlyMap<string, IndexSpec[]>;
 }
 
 const DEFAULT_REPLAY_HEADERS = ['content-type', 'accept', 'accept-language'];
@@ -30,6 +33,7 @@ export function resolveConfig(config: SyncWorkerConfig, origin: string): Resolve
     collection: typeof route === 'string' ? route : route.collection,
     strategy: (typeof route === 'string' ? undefined : route.strategy) ?? 'local-first',
   }));
+  const indexes = collectIndexes(config);
   return {
     routes,
     replayRoutes: (config.replayRoutes ?? []).map((prefix) => prefix.replace(/\/+$/, '')),
@@ -44,6 +48,19 @@ export function resolveConfig(config: SyncWorkerConfig, origin: string): Resolve
     backgroundSync: config.backgroundSync ?? true,
     networkTimeoutMs: config.networkTimeoutMs ?? 3000,
     signOut: config.signOut ?? 'park',
-    collections: [...new Set([...routes.map((route) => route.collection), ...(config.collections ?? [])])],
+    collections: [...indexes.keys()],
+    indexes,
   };
+}
+
+/** Every synced collection (routed or not) with the union of the indexes declared for it. */
+function collectIndexes(config: SyncWorkerConfig): Map<string, IndexSpec[]> {
+  const declared: CollectionConfig[] = [
+    ...Object.values(config.routes).map((route) => (typeof route === 'string' ? { collection: route } : route)),
+    ...(config.collections ?? []).map((entry) => (typeof entry === 'string' ? { collection: entry } : entry)),
+  ];
+  const names = new Map<string, string[]>();
+  for (const { collection, indexes = [] } of declared)
+    names.set(collection, [...(names.get(collection) ?? []), ...indexes]);
+  return new Map([...names].map(([collection, indexes]) => [collection, parseIndexes(collection, indexes)]));
 }

@@ -7,9 +7,9 @@ import {
 } from '../protocol/index.ts';
 import { isAppShellRequest, precacheAppShell, serveAppShell } from './app-shell.ts';
 import { resolveConfig } from './config.ts';
+import { createWorkerApi } from './link/worker-api.ts';
 import { SyncRuntime } from './runtime.ts';
 import { SYNC_TAG } from './user-space.ts';
-import { createWorkerApi } from './link/worker-api.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncError } from '../protocol/index.ts';
 import { SyncDatabase } from './local/database.ts';
+import { WriteBatcher } from './local/write-batcher.ts';
 import { handleRestRequest } from './rest-handler.ts';
 import type { RestMatch } from './rest-router.ts';
 import type { UserSpace } from './user-space.ts';
@@ -11,18 +12,20 @@ let storageErrors: SyncError[];
 let space: UserSpace;
 
 beforeEach(() => {
-  db = new SyncDatabase(`rest-${crypto.randomUUID()}`, ['todos']);
+  db = new SyncDatabase(`rest-${crypto.randomUUID()}`, new Map([['todos', []]]));
   storageErrors = [];
-  space = { db, noteStorageError: (error: SyncError) => storageErrors.push(error) } as unknown as UserSpace;
+  const writer = new WriteBatcher(db, () => {});
+  space = { db, writer, noteStorageError: (error: SyncError) => storageErrors.push(error) } as unknown as UserSpace;
 });
 afterEach(() => db.delete());
 
 const collection: RestMatch = { collection: 'todos', id: null, strategy: 'local-first' };
 const record = (id: string): RestMatch => ({ ...collection, id });
-const send = (method: string, match: RestMatch, body?: unknown) =>
+const send = (method: string, match: RestMatch, body?: unknown, headers: Record<string, string> = {}) =>
   handleRestRequest(
     new Request(`https://app.test/api/todos${match.id ? `/${match.id}` : ''}`, {
       method,
+      headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
     match,
@@ -49,12 +52,30 @@ describe('the REST handler', () => {
 
   it('answers a full disk with 507 quota_exceeded, notes it, and stores nothing', async () => {
     await send('POST', collection, { id: 'kept', title: 'fits' });
-    db.records('todos').put = () =>
+    db.records('todos').bulkPut = () =>
       Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     const answer = await send('POST', collection, { id: 'huge', title: 'too much' });
     expect([answer.status, (await answer.json()).error.code]).toEqual([507, 'quota_exceeded']);
     expect(storageErrors.map((error) => error.code)).toEqual(['quota_exceeded']);
     expect(await db.outbox.count()).toBe(1);
+  });
+
+  it('answers a write dispatched again with the same Idempotency-Key with its first answer, once applied', async () => {
+    for (const method of ['POST', 'PATCH', 'DELETE']) {
+      const match = method === 'POST' ? collection : record('k');
+      const body = method === 'DELETE' ? undefined : { id: 'k', n: 1 };
+      const headers = { 'Idempotency-Key': `key-${method}` };
+      const first = await send(method, match, body, headers);
+      const again = await send(method, match, body, headers);
+      expect([again.status, again.headers.get('Idempotent-Replayed'), await again.text()]).toEqual([
+        first.status,
+        'true',
+        await first.text(),
+      ]);
+    }
+    expect((await db.outbox.toArray()).map((entry) => entry.op)).toEqual(['create', 'update', 'delete']);
+    const reused = await send('POST', collection, { title: 'other' }, { 'Idempotency-Key': 'key-POST' });
+    expect([reused.status, (await reused.json()).error.code]).toEqual([422, 'idempotency_key_reused']);
   });
 
   it('refuses unsupported methods with 405', async () => {

@@ -1,13 +1,16 @@
-import { httpStatusOf, type LocalWriteResult, SyncError } from '../protocol/index.ts';
-import type { SyncDatabase } from './local/database.ts';
-import { applyListQuery, parseListQuery } from './list-query.ts';
+import { httpStatusOf, SyncError } from '../protocol/index.ts';
 import { createRecord, deleteRecord, patchRecord, replaceRecord } from './local/local-writes.ts';
 import { countPendingFor } from './local/outbox.ts';
+import { listRecords } from './local/record-lists.ts';
+import type { Idempotency, WriteAnswer } from './local/write-batcher.ts';
 import type { RestMatch } from './rest-router.ts';
 import type { UserSpace } from './user-space.ts';
 
 /** Largest request body the worker accepts for one record. */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request header that makes a write safe to dispatch again (IETF draft "The Idempotency-Key HTTP Header Field"). */
+const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /**
  * Answers an intercepted REST request from local data (DESIGN.md section 3). A `network-first`
@@ -26,53 +29,77 @@ export async function handleRestRequest(
         new Promise((resolve) => setTimeout(resolve, networkTimeoutMs)),
       ]);
     }
-    return await route(request, match, space.db);
+    return await route(request, match, space);
   } catch (error) {
     const syncError = asSyncError(error);
     if (syncError.code === 'quota_exceeded') space.noteStorageError(syncError);
-    return json(syncError.toWire(), httpStatusOf(syncError.code));
+    return errorResponse(syncError);
   }
 }
 
-async function route(request: Request, { collection, id }: RestMatch, db: SyncDatabase): Promise<Response> {
+/** The `{error:{code,message}}` answer for a failure, with its code's status. */
+export function errorResponse(error: unknown): Response {
+  const syncError = asSyncError(error);
+  return json(syncError.toWire(), httpStatusOf(syncError.code));
+}
+
+async function route(request: Request, { collection, id }: RestMatch, space: UserSpace): Promise<Response> {
   const method = request.method.toUpperCase();
+  const { writer, db } = space;
   if (id === null) {
-    if (method === 'GET') return listRecords(request, collection, db);
-    if (method === 'POST') return written(await createRecord(db, collection, await readJsonObject(request)), 201);
+    if (method === 'GET') return list(request, collection, space);
+    if (method === 'POST') {
+      const { body, idempotency } = await readWrite(request, 201);
+      return written(await createRecord(writer, collection, body, idempotency), 201);
+    }
     throw new SyncError('method_not_allowed', `${method} is not allowed on a collection; use GET or POST`);
   }
   switch (method) {
-    case 'GET':
-      return getRecord(collection, id, db);
-    case 'PUT':
-      return written(await replaceRecord(db, collection, id, await readJsonObject(request)), 200);
-    case 'PATCH':
-      return written(await patchRecord(db, collection, id, await readJsonObject(request)), 200);
-    case 'DELETE':
-      return written(await deleteRecord(db, collection, id), 204);
+    case 'GET': {
+      const [record, pending] = await Promise.all([
+        db.records(collection).get(id),
+        countPendingFor(db, collection, id),
+      ]);
+      if (!record) throw new SyncError('not_found', `${collection}/${id} does not exist`);
+      return json(record, 200, { 'X-Sync-Pending': String(pending) });
+    }
+    case 'PUT': {
+      const { body, idempotency } = await readWrite(request, 200);
+      return written(await replaceRecord(writer, collection, id, body, idempotency), 200);
+    }
+    case 'PATCH': {
+      const { body, idempotency } = await readWrite(request, 200);
+      return written(await patchRecord(writer, collection, id, body, idempotency), 200);
+    }
+    case 'DELETE': {
+      const idempotency = idempotencyOf(request, '', 204);
+      return written(await deleteRecord(writer, collection, id, idempotency ? { idempotency } : {}), 204);
+    }
     default:
       throw new SyncError('method_not_allowed', `${method} is not allowed on a record; use GET, PUT, PATCH or DELETE`);
   }
 }
 
-async function listRecords(request: Request, collection: string, db: SyncDatabase): Promise<Response> {
-  const query = parseListQuery(new URL(request.url).searchParams);
-  const records = applyListQuery(await db.records(collection).toArray(), query);
-  return json(records, 200, { 'X-Total-Count': String(records.length) });
+async function list(request: Request, collection: string, space: UserSpace): Promise<Response> {
+  const url = new URL(request.url);
+  const { records, total, link } = await listRecords(space, collection, url);
+  return json(records, 200, { 'X-Total-Count': String(total), ...(link ? { Link: link } : {}) });
 }
 
-async function getRecord(collection: string, id: string, db: SyncDatabase): Promise<Response> {
-  const record = await db.records(collection).get(id);
-  if (!record) throw new SyncError('not_found', `${collection}/${id} does not exist`);
-  return json(record, 200, { 'X-Sync-Pending': String(await countPendingFor(db, collection, id)) });
+function written({ record, pending, status, isReplay }: WriteAnswer, fallbackStatus: number): Response {
+  const headers: Record<string, string> = { 'X-Sync-Pending': String(pending) };
+  if (isReplay) headers['Idempotent-Replayed'] = 'true';
+  const answerStatus = status ?? fallbackStatus;
+  return answerStatus === 204
+    ? new Response(null, { status: answerStatus, headers })
+    : json(record, answerStatus, headers);
 }
 
-function written({ record, pending }: LocalWriteResult, status: number): Response {
-  const headers = { 'X-Sync-Pending': String(pending) };
-  return status === 204 ? new Response(null, { status, headers }) : json(record, status, headers);
-}
-
-async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+/** A write's JSON object body and its idempotency, if the request carries a key. */
+async function readWrite(
+  request: Request,
+  status: number,
+): Promise<{ body: Record<string, unknown>; idempotency: Idempotency | undefined }> {
   const text = await request.text();
   if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
     throw new SyncError('payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -86,7 +113,27 @@ async function readJsonObject(request: Request): Promise<Record<string, unknown>
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new SyncError('invalid_body', 'The request body must be a JSON object');
   }
-  return body as Record<string, unknown>;
+  return { body: body as Record<string, unknown>, idempotency: idempotencyOf(request, text, status) };
+}
+
+function idempotencyOf(request: Request, body: string, status: number): Idempotency | undefined {
+  const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
+  if (key === null) return undefined;
+  if (key.length === 0 || key.length > 255) {
+    throw new SyncError('invalid_header', `${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 characters (a UUID is ideal)`);
+  }
+  const { pathname } = new URL(request.url);
+  return { key, fingerprint: `${request.method.toUpperCase()} ${pathname} ${hashOf(body)}`, status };
+}
+
+/** FNV-1a: a key reused with another body is told apart without storing the body. */
+function hashOf(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${text.length}:${(hash >>> 0).toString(16)}`;
 }
 
 function asSyncError(error: unknown): SyncError {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SyncError } from '../protocol/index.ts';
 import { resolveConfig } from './config.ts';
-import { applyListQuery, fromCollectionQuery, parseListQuery } from './list-query.ts';
 import { isReplayRoute, matchRestRoute } from './rest-router.ts';
 
 const { routes, replayRoutes } = resolveConfig(
@@ -36,49 +35,14 @@ describe('matchRestRoute', () => {
     expect(isReplayRoute(new URL('https://app.test/api/rpcx'), replayRoutes)).toBe(false);
   });
 
+  it('refuses an id with malformed percent-encoding with invalid_query', () => {
+    expect(() => match('/api/todos/%E0%A4%A')).toThrow(SyncError);
+  });
+
   it('leaves other paths alone', () => {
     expect(match('/api/todosx')).toBeNull();
     expect(match('/api/todos/a/b')).toBeNull();
     expect(match('/api')).toBeNull();
     expect(match('/')).toBeNull();
-  });
-});
-
-describe('list queries', () => {
-  const records = [
-    { id: 'a', title: 'milk', done: false, rank: 3 },
-    { id: 'b', title: 'bread', done: true, rank: 1 },
-    { id: 'c', title: 'eggs', done: false, rank: 2 },
-    { id: 'd', title: 'tea', done: false },
-  ];
-  const run = (query: string) => applyListQuery(records, parseListQuery(new URLSearchParams(query))).map((r) => r.id);
-
-  it('filters by equality, comparing as strings', () => {
-    expect(run('done=false')).toEqual(['a', 'c', 'd']);
-    expect(run('done=false&rank=2')).toEqual(['c']);
-    expect(run('id=a&id=b')).toEqual(['a', 'b']);
-  });
-
-  it('sorts ascending, descending and by several fields, missing values last', () => {
-    expect(run('_sort=rank')).toEqual(['b', 'c', 'a', 'd']);
-    expect(run('_sort=-rank')).toEqual(['a', 'c', 'b', 'd']);
-    expect(run('_sort=done,-title')).toEqual(['d', 'a', 'c', 'b']);
-  });
-
-  it('pages with _limit and _offset after filtering and sorting', () => {
-    expect(run('_sort=title&_limit=2')).toEqual(['b', 'c']);
-    expect(run('_sort=title&_limit=2&_offset=2')).toEqual(['a', 'd']);
-    expect(run('_offset=3')).toEqual(['d']);
-  });
-
-  it('reads collection API queries the same way', () => {
-    const query = fromCollectionQuery({ where: { done: false }, sort: '-rank', limit: 2 });
-    expect(applyListQuery(records, query).map((r) => r.id)).toEqual(['a', 'c']);
-  });
-
-  it('rejects malformed paging with invalid_query', () => {
-    for (const query of ['_limit=-1', '_limit=two', '_offset=1.5']) {
-      expect(() => parseListQuery(new URLSearchParams(query))).toThrow(SyncError);
-    }
   });
 });

@@ -1,4 +1,5 @@
 import type { RouteStrategy } from '../protocol/index.ts';
+import { SyncError } from '../protocol/index.ts';
 import type { ResolvedRoute } from './config.ts';
 
 export interface RestMatch {
@@ -8,14 +9,23 @@ export interface RestMatch {
   strategy: RouteStrategy;
 }
 
-/** Finds the route a same-origin URL belongs to; null means the request is not ours. */
+/** Throws `invalid_query` for malformed percent-encoding (`%E0%A4%A`): the request is answered 400. */
+function decodeId(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new SyncError('invalid_query', `The record id in the URL is not valid percent-encoding: "${encoded}"`);
+  }
+}
+
+/** Finds the route a same-origin URL belongs to; null means the request is not ours. Throws `invalid_query` for an undecodable id. */
 export function matchRestRoute(url: URL, routes: ResolvedRoute[]): RestMatch | null {
   for (const { prefix, collection, strategy } of routes) {
     if (url.pathname === prefix || url.pathname === `${prefix}/`) return { collection, id: null, strategy };
     if (!url.pathname.startsWith(`${prefix}/`)) continue;
     const rest = url.pathname.slice(prefix.length + 1);
     if (rest.includes('/')) return null;
-    return { collection, id: decodeURIComponent(rest), strategy };
+    return { collection, id: decodeId(rest), strategy };
   }
   return null;
 }

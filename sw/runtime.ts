@@ -1,12 +1,12 @@
 import { Dexie } from 'dexie';
 import type { SyncStatus } from '../protocol/index.ts';
 import type { ResolvedConfig } from './config.ts';
-import { fetchOrQueue } from './sync/request-queue.ts';
-import { handleRestRequest } from './rest-handler.ts';
-import { isReplayRoute, matchRestRoute } from './rest-router.ts';
-import type { RequestOptions } from './sync/scheduler.ts';
 import { SessionStore } from './local/session-store.ts';
 import { appendLog } from './local/sync-log.ts';
+import { errorResponse, handleRestRequest } from './rest-handler.ts';
+import { isReplayRoute, matchRestRoute, type RestMatch } from './rest-router.ts';
+import { fetchOrQueue } from './sync/request-queue.ts';
+import type { RequestOptions } from './sync/scheduler.ts';
 import { databaseNameFor, UserSpace } from './user-space.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -34,16 +34,23 @@ export class SyncRuntime {
   handleFetch(event: FetchEvent): boolean {
     const url = new URL(event.request.url);
     if (url.origin !== self.location.origin) return false;
-    const match = matchRestRoute(url, this.config.routes);
+    let match: RestMatch | null;
+    try {
+      match = matchRestRoute(url, this.config.routes);
+    } catch (error) {
+      event.respondWith(errorResponse(error));
+      return true;
+    }
     if (match) {
-      const answer = this.space().then((space) =>
-        handleRestRequest(event.request, match, space, this.config.networkTimeoutMs),
+      const route = match;
+      const space = this.space();
+      const answer = space.then((current) =>
+        handleRestRequest(event.request, route, current, this.config.networkTimeoutMs),
       );
       event.respondWith(answer);
+      // The write already asked for a sync; keep the worker alive until that run ends.
       if (WRITE_METHODS.has(event.request.method.toUpperCase())) {
-        event.waitUntil(
-          answer.then(async (response) => response.ok && (await this.space()).afterLocalWrite(match.collection)),
-        );
+        event.waitUntil(answer.then(async (response) => response.ok && (await space).syncSoon()));
       }
       return true;
     }

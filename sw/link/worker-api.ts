@@ -1,11 +1,12 @@
 import type { Handshake, Outcome, WorkerApi } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION, SyncError } from '../../protocol/index.ts';
+import { fromCollectionQuery } from '../../protocol/query-params.ts';
 import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from '../local/dead-letters.ts';
-import { applyListQuery, fromCollectionQuery } from '../list-query.ts';
-import { deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
+import { assertRecordId, deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
 import { discardPending, peekOutbox } from '../local/outbox.ts';
+import { queryRecords } from '../local/record-lists.ts';
+import { readLog } from '../local/sync-log.ts';
 import type { SyncRuntime } from '../runtime.ts';
-import { appendLog, readLog } from '../local/sync-log.ts';
 
 /** The object pages call through Comlink. Every method is safe to retry after a lost reply. */
 export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
@@ -19,8 +20,10 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
             `The page speaks protocol ${page.protocolVersion}, this worker ${PROTOCOL_VERSION}; reload the page`,
           );
         }
-        return { protocolVersion: PROTOCOL_VERSION, syncUrl: runtime.config.syncUrl };
+        const routes = runtime.config.routes.map((route) => route.prefix);
+        return { protocolVersion: PROTOCOL_VERSION, syncUrl: runtime.config.syncUrl, routes };
       }),
+    ping: async () => ({ ok: true, value: null }),
     syncNow: () =>
       outcome(async () => {
         await runtime.requestSync({ force: true, ignoreRetryAfter: true });
@@ -38,52 +41,68 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
     collections: () => outcome(async () => [...runtime.config.collections]),
     get: (collection, id) => outcome(async () => (await (await space()).db.records(collection).get(id)) ?? null),
     list: (collection, query) =>
-      outcome(async () =>
-        applyListQuery(await (await space()).db.records(collection).toArray(), fromCollectionQuery(query)),
-      ),
+      outcome(async () => (await queryRecords(await space(), collection, fromCollectionQuery(query))).records),
     write: (collection, op, id, fields = {}) =>
       outcome(async () => {
-        const current = await space();
-        const result =
+        const { writer } = await space();
+        const answer =
           op === 'put'
-            ? await putRecord(current.db, collection, id, fields)
+            ? await putRecord(writer, collection, id, fields)
             : op === 'patch'
-              ? await patchRecord(current.db, collection, id, fields)
-              : await deleteRecord(current.db, collection, id);
-        await current.afterLocalWrite(collection);
-        return result;
+              ? await patchRecord(writer, collection, id, fields)
+              : await deleteRecord(writer, collection, id);
+        return { record: answer.record, pending: answer.pending };
       }),
-    outbox: (limit) => outcome(async () => (await peekOutbox((await space()).db, limit)).map(pendingView)),
+    writeMany: (collection, writes) =>
+      outcome(async () => {
+        const { writer } = await space();
+        // Every id is checked before any write is queued, so a bad one fails the whole call and writes nothing.
+        for (const write of writes) assertRecordId(write.op === 'put' ? write.record.id : write.id);
+        const answers = await Promise.all(
+          writes.map((write) =>
+            write.op === 'put'
+              ? putRecord(writer, collection, write.record.id, write.record)
+              : deleteRecord(writer, collection, write.id, { ifExists: true }),
+          ),
+        );
+        return answers.length;
+      }),
+    outbox: (limit) =>
+      outcome(async () =>
+        (await peekOutbox((await space()).db, limit)).filter((entry) => entry.op !== 'skip').map(pendingView),
+      ),
     discardPending: (seq) =>
       outcome(async () => {
-        const collection = await discardPending((await space()).db, seq);
-        if (collection) await (await space()).afterLocalChange(collection);
+        const current = await space();
+        const changes = await discardPending(current.db, seq);
+        if (changes) {
+          current.afterLocalChange(changes);
+          void current.syncSoon();
+        }
       }),
     deadLetters: () => outcome(async () => listDeadLetters((await space()).db)),
     retryDeadLetter: (id) =>
       outcome(async () => {
         const current = await space();
-        const collection = await retryDeadLetter(current.db, id);
-        await current.afterLocalWrite(collection);
+        current.afterLocalChange(await retryDeadLetter(current.db, id));
+        void current.syncSoon();
       }),
     discardDeadLetter: (id) =>
       outcome(async () => {
         const current = await space();
         await discardDeadLetter(current.db, id);
-        await current.publishStatus();
+        current.publishStatus();
       }),
     pause: () =>
       outcome(async () => {
         const current = await space();
-        current.scheduler.pause('manual');
-        await appendLog(current.db, { kind: 'pause', message: 'network sync paused from a page' });
+        await current.pause();
         return current.status();
       }),
     resume: () =>
       outcome(async () => {
         const current = await space();
-        await appendLog(current.db, { kind: 'pause', message: 'network sync resumed from a page' });
-        current.scheduler.resume('manual');
+        await current.resume();
         return current.status();
       }),
   };

@@ -1,5 +1,6 @@
 import type { DeadLetterInfo, PendingMutation } from '../../protocol/index.ts';
 import { SyncError } from '../../protocol/index.ts';
+import { type ChangeSet, noteChange, writeChanges } from './change-set.ts';
 import type { DeadLetter, OutboxEntry, SyncDatabase } from './database.ts';
 import { enqueueMutation } from './outbox.ts';
 
@@ -17,9 +18,9 @@ export async function listDeadLetters(db: SyncDatabase): Promise<DeadLetterInfo[
 /**
  * Queues a dead letter again: a mutation is re-applied locally and gets a new seq (the server
  * has already counted the old one); a request goes back to the end of the replay queue.
- * Returns the collection touched, if any.
+ * Returns the local change it made (empty for a request).
  */
-export async function retryDeadLetter(db: SyncDatabase, id: string): Promise<string | null> {
+export async function retryDeadLetter(db: SyncDatabase, id: string): Promise<ChangeSet> {
   const letter = await requireLetter(db, id);
   if (letter.kind === 'request') {
     const { order, ...request } = letter.request;
@@ -27,14 +28,19 @@ export async function retryDeadLetter(db: SyncDatabase, id: string): Promise<str
       await db.requests.add({ ...request, attempts: 0, lastError: null });
       await db.deadLetters.delete(id);
     });
-    return null;
+    return new Map();
   }
   const { mutation } = letter;
-  const table = db.records(mutation.collection);
-  await db.transaction('rw', [table, db.outbox, db.meta, db.deadLetters], async () => {
-    const current = (await table.get(mutation.recordId)) ?? null;
-    if (mutation.op === 'delete') await table.delete(mutation.recordId);
-    else await table.put({ ...(mutation.op === 'update' ? current : {}), ...mutation.data, id: mutation.recordId });
+  const store = db.records(mutation.collection);
+  const changes: ChangeSet = new Map();
+  await db.transaction('rw', [store.table, db.outbox, db.meta, db.deadLetters], async () => {
+    const current = (await store.get(mutation.recordId)) ?? null;
+    const record =
+      mutation.op === 'delete'
+        ? null
+        : { ...(mutation.op === 'update' ? current : {}), ...mutation.data, id: mutation.recordId };
+    noteChange(changes, mutation.collection, mutation.recordId, record);
+    await writeChanges(db, changes);
     await enqueueMutation(db, {
       collection: mutation.collection,
       op: mutation.op,
@@ -45,7 +51,7 @@ export async function retryDeadLetter(db: SyncDatabase, id: string): Promise<str
     });
     await db.deadLetters.delete(id);
   });
-  return mutation.collection;
+  return changes;
 }
 
 export async function discardDeadLetter(db: SyncDatabase, id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { MutationOp, SyncRecord } from '../../protocol/index.ts';
-import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { uuidv7 } from '../uuidv7.ts';
+import { type ChangeSet, noteChange } from './change-set.ts';
+import type { OutboxEntry, SyncDatabase } from './database.ts';
 
 export interface NewMutation {
   collection: string;
@@ -21,24 +22,31 @@ export interface NewMutation {
  */
 export async function enqueueMutation(db: SyncDatabase, mutation: NewMutation): Promise<OutboxEntry> {
   const seq = (await db.getMeta<number>('nextSeq')) ?? 1;
-  const entry: OutboxEntry = {
-    ...mutation,
-    seq,
-    mutationId: uuidv7(),
-    at: Date.now(),
-    attempts: 0,
-    lastError: null,
-    nextAttemptAt: null,
-  };
+  const entry = outboxEntry(mutation, seq);
   await db.outbox.add(entry);
   await db.setMeta('nextSeq', seq + 1);
   return entry;
+}
+
+/** A new outbox entry numbered `seq`, not yet attempted. */
+export function outboxEntry(mutation: NewMutation, seq: number): OutboxEntry {
+  return { ...mutation, seq, mutationId: uuidv7(), at: Date.now(), attempts: 0, lastError: null, nextAttemptAt: null };
 }
 
 /** The oldest `limit` outbox entries, in `seq` order. */
 export function peekOutbox(db: SyncDatabase, limit: number): Promise<OutboxEntry[]> {
   return db.outbox.orderBy('seq').limit(limit).toArray();
 }
+
+/** Which of these records (`collection\u0000id`) have outbox entries waiting: one bulk read. */
+export async function pendingRecordKeys(db: SyncDatabase, records: [string, string][]): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  const keys = (await db.outbox.where('[collection+recordId]').anyOf(records).keys()) as unknown as [string, string][];
+  return new Set(keys.map(([collection, id]) => recordKey(collection, id)));
+}
+
+/** A record's key in maps and sets spanning collections. */
+export const recordKey = (collection: string, id: string): string => `${collection}\u0000${id}`;
 
 /** How many outbox entries wait for one record. */
 export function countPendingFor(db: SyncDatabase, collection: string, recordId: string): Promise<number> {
@@ -54,20 +62,42 @@ export async function removeAcknowledged(db: SyncDatabase, lastAppliedSeq: numbe
 
 /**
  * Discards a pending mutation and every later one on the same record, and puts the record back
- * as it was before the first of them. Returns the collection touched, or null if `seq` is not pending.
+ * as it was before the first of them. Each discarded entry stays in the outbox as a `skip`, so
+ * the client's sequence keeps no hole and later mutations keep flowing. Returns the change, or
+ * null if `seq` is not pending.
  */
-export async function discardPending(db: SyncDatabase, seq: number): Promise<string | null> {
+export async function discardPending(db: SyncDatabase, seq: number): Promise<ChangeSet | null> {
   const entry = await db.outbox.get(seq);
-  if (!entry) return null;
-  const table = db.records(entry.collection);
-  await db.transaction('rw', [table, db.outbox], async () => {
+  if (!entry || entry.op === 'skip') return null;
+  const store = db.records(entry.collection);
+  return db.transaction('rw', [store.table, db.outbox], async () => {
     const sameRecord = await db.outbox
       .where('[collection+recordId]')
       .equals([entry.collection, entry.recordId])
       .toArray();
-    await db.outbox.bulkDelete(sameRecord.filter((other) => other.seq >= seq).map((other) => other.seq));
-    if (entry.before) await table.put(entry.before);
-    else await table.delete(entry.recordId);
+    await db.outbox.bulkPut(sameRecord.filter((other) => other.seq >= seq).map(skipOf));
+    if (entry.before) await store.put(entry.before);
+    else await store.delete(entry.recordId);
+    const changes: ChangeSet = new Map();
+    noteChange(changes, entry.collection, entry.recordId, entry.before);
+    return changes;
   });
-  return entry.collection;
+}
+
+/** A placeholder for a discarded entry: it keeps its `seq` but names no record, so nothing counts it as pending. */
+function skipOf({ seq, mutationId, at, collection, recordId }: OutboxEntry): OutboxEntry {
+  return {
+    seq,
+    mutationId,
+    at,
+    op: 'skip',
+    collection: '',
+    recordId: '',
+    discarded: { collection, recordId },
+    baseVersion: null,
+    before: null,
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: null,
+  };
 }

@@ -1,12 +1,22 @@
-import type { PullResponse } from '../../protocol/index.ts';
+import type { PullResponse, SyncRecord } from '../../protocol/index.ts';
+import { type ChangeSet, noteChange, writeChanges } from '../local/change-set.ts';
 import type { SyncDatabase } from '../local/database.ts';
-import { countPendingFor, removeAcknowledged } from '../local/outbox.ts';
-import type { SettleHooks } from './push.ts';
+import { pendingRecordKeys, recordKey, removeAcknowledged } from '../local/outbox.ts';
 import { appendLog } from '../local/sync-log.ts';
+import type { SettleHooks } from './push.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Records per pull page. */
 const PULL_PAGE_SIZE = 1000;
+
+/** Changes applied per transaction: small enough that a local write never waits long behind a pull. */
+const APPLY_CHUNK_SIZE = 250;
+
+export interface PullHooks extends Pick<SettleHooks, 'onChanged'> {
+  onProgress(pulled: number, hasMore: boolean): void;
+  /** Called between pages, so local writes made meanwhile go out while a long pull runs. */
+  betweenPages(): Promise<void>;
+}
 
 /**
  * Pulls every change since the stored cursor, page by page, until done or `deadline` passes;
@@ -18,53 +28,79 @@ export async function pullChanges(
   transport: SyncTransport,
   clientId: string,
   deadline: number,
-  hooks: Pick<SettleHooks, 'onChanged'> & { onProgress(pulled: number, hasMore: boolean): void },
+  hooks: PullHooks,
 ): Promise<boolean> {
   let pulled = 0;
+  // The client's own writes up to here are not sent back; one value for the whole pull.
+  const settledSeq = (await db.getMeta<number>('settledSeq')) ?? 0;
+  let firstLastAppliedSeq: number | null = null;
   for (let hasMore = true; hasMore; ) {
     if (Date.now() > deadline) return false;
     const cursor = (await db.getMeta<string>('cursor')) ?? null;
-    const page = await transport.pull({ cursor, clientId, collections: [...db.collections], limit: PULL_PAGE_SIZE });
-    const changed = await applyPullPage(db, page);
-    if (changed.size > 0) hooks.onChanged([...changed]);
-    const received = Object.values(page.changes).reduce(
-      (sum, changes) => sum + changes.upserted.length + changes.deleted.length,
-      0,
-    );
+    const collections = [...db.collections];
+    const page = await transport.pull({ cursor, clientId, settledSeq, collections, limit: PULL_PAGE_SIZE });
+    firstLastAppliedSeq ??= page.lastAppliedSeq;
+    const received = await applyPullPage(db, page, hooks.onChanged);
     pulled += received;
     hasMore = page.hasMore;
     if (received > 0 || hasMore) hooks.onProgress(pulled, hasMore);
+    if (hasMore) await hooks.betweenPages();
   }
+  // A whole pull brought every change up to where it started, own writes past `settledSeq` included.
+  if (firstLastAppliedSeq !== null && firstLastAppliedSeq > settledSeq) await raiseSettledSeq(db, firstLastAppliedSeq);
   if (pulled > 0) await appendLog(db, { kind: 'pull', message: `pulled ${pulled} change(s)` });
   return true;
 }
 
-/**
- * Applies one page and advances the cursor in one transaction. Records with unacknowledged
- * local changes are left alone: the push result brings their server state once acknowledged.
- */
-export async function applyPullPage(db: SyncDatabase, page: PullResponse): Promise<Set<string>> {
-  const collections = Object.keys(page.changes).filter((collection) => db.collections.includes(collection));
-  const tables = collections.map((collection) => db.records(collection));
-  const changed = new Set<string>();
-  await db.transaction('rw', [...tables, db.outbox, db.meta], async () => {
-    await removeAcknowledged(db, page.lastAppliedSeq);
-    for (const collection of collections) {
-      const { upserted, deleted } = page.changes[collection] ?? { upserted: [], deleted: [] };
-      const table = db.records(collection);
-      for (const record of upserted) {
-        if ((await countPendingFor(db, collection, record.id)) > 0) continue;
-        await table.put(record);
-        changed.add(collection);
-      }
-      for (const id of deleted) {
-        if ((await countPendingFor(db, collection, id)) > 0) continue;
-        await table.delete(id);
-        changed.add(collection);
-      }
-    }
-    await db.setMeta('cursor', page.cursor);
-    await db.setMeta('lastAppliedSeq', page.lastAppliedSeq);
+async function raiseSettledSeq(db: SyncDatabase, seq: number): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    await db.setMeta('settledSeq', Math.max((await db.getMeta<number>('settledSeq')) ?? 0, seq));
   });
-  return changed;
+}
+
+type PulledChange = { collection: string; id: string; record: SyncRecord | null };
+
+/**
+ * Applies one page in short transactions of bulk requests, the cursor moving with the last.
+ * Records with unacknowledged local changes are left alone: the push result brings their
+ * server state once acknowledged. Each chunk's changes are reported as it commits.
+ * Returns how many changes the page carried.
+ */
+export async function applyPullPage(
+  db: SyncDatabase,
+  page: PullResponse,
+  onChanged: (changes: ChangeSet) => void = () => {},
+): Promise<number> {
+  const pulled: PulledChange[] = [];
+  for (const [collection, { upserted, deleted }] of Object.entries(page.changes)) {
+    if (!db.collections.includes(collection)) continue;
+    for (const record of upserted) pulled.push({ collection, id: record.id, record });
+    for (const id of deleted) pulled.push({ collection, id, record: null });
+  }
+  const chunkCount = Math.max(1, Math.ceil(pulled.length / APPLY_CHUNK_SIZE));
+  for (let index = 0; index < chunkCount; index++) {
+    const chunk = pulled.slice(index * APPLY_CHUNK_SIZE, (index + 1) * APPLY_CHUNK_SIZE);
+    const isFirst = index === 0;
+    const isLast = index === chunkCount - 1;
+    const stores = [...new Set(chunk.map((change) => change.collection))].map((name) => db.records(name).table);
+    const changes = await db.transaction('rw', [...stores, db.outbox, db.meta], async () => {
+      // What the server has applied no longer protects a record from the server's version.
+      if (isFirst) await removeAcknowledged(db, page.lastAppliedSeq);
+      const pending = await pendingRecordKeys(
+        db,
+        chunk.map(({ collection, id }): [string, string] => [collection, id]),
+      );
+      const changes: ChangeSet = new Map();
+      for (const { collection, id, record } of chunk) {
+        if (!pending.has(recordKey(collection, id))) noteChange(changes, collection, id, record);
+      }
+      await writeChanges(db, changes);
+      if (isLast) {
+        await Promise.all([db.setMeta('cursor', page.cursor), db.setMeta('lastAppliedSeq', page.lastAppliedSeq)]);
+      }
+      return changes;
+    });
+    if (changes.size > 0) onChanged(changes);
+  }
+  return pulled.length;
 }

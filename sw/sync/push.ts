@@ -1,7 +1,8 @@
-import type { MutationOutcome, MutationResult, PushResponse, SyncRecord } from '../../protocol/index.ts';
+import type { Mutation, MutationOutcome, MutationResult, PushResponse } from '../../protocol/index.ts';
 import { SyncError } from '../../protocol/index.ts';
-import type { OutboxEntry, SyncDatabase } from '../local/database.ts';
-import { countPendingFor, peekOutbox, removeAcknowledged } from '../local/outbox.ts';
+import { type ChangeSet, noteChange, writeChanges } from '../local/change-set.ts';
+import type { DeadLetter, OutboxEntry, SyncDatabase } from '../local/database.ts';
+import { peekOutbox, pendingRecordKeys, recordKey, removeAcknowledged } from '../local/outbox.ts';
 import { appendLog } from '../local/sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
@@ -11,8 +12,8 @@ const PUSH_BATCH_SIZE = 200;
 /** Where a sync run reports what it settled, batch by batch, so a later failure loses none of it. */
 export interface SettleHooks {
   onOutcomes(outcomes: MutationOutcome[]): void;
-  /** Local records of these collections changed. */
-  onChanged(collections: string[]): void;
+  /** Local records changed. */
+  onChanged(changes: ChangeSet): void;
 }
 
 /**
@@ -33,9 +34,9 @@ export async function pushOutbox(
   ) {
     if (Date.now() > deadline) return false;
     const response = await pushBatch(db, transport, clientId, batch);
-    const { outcomes, changed } = await applyPushResponse(db, batch, response);
+    const { outcomes, changes } = await applyPushResponse(db, batch, response);
     if (outcomes.length > 0) hooks.onOutcomes(outcomes);
-    if (changed.size > 0) hooks.onChanged([...changed]);
+    if (changes.size > 0) hooks.onChanged(changes);
     await logBatch(db, batch, outcomes, response.lastAppliedSeq);
   }
   return true;
@@ -71,10 +72,12 @@ async function pushBatch(
   clientId: string,
   batch: OutboxEntry[],
 ): Promise<PushResponse> {
-  const mutations = batch.map(({ mutationId, attempts, lastError, nextAttemptAt, ...mutation }) => ({
-    ...mutation,
-    id: mutationId,
-  }));
+  const mutations = batch.map(
+    ({ mutationId, attempts, lastError, nextAttemptAt, before, discarded, ...mutation }): Mutation => ({
+      ...mutation,
+      id: mutationId,
+    }),
+  );
   try {
     return await transport.push({ clientId, mutations });
   } catch (error) {
@@ -119,53 +122,78 @@ async function applyPushResponse(
   db: SyncDatabase,
   batch: OutboxEntry[],
   response: PushResponse,
-): Promise<{ outcomes: MutationOutcome[]; changed: Set<string> }> {
+): Promise<{ outcomes: MutationOutcome[]; changes: ChangeSet }> {
   const outcomes: MutationOutcome[] = [];
-  const changed = new Set<string>();
-  const tables = [...new Set(batch.map((entry) => entry.collection))].map((collection) => db.records(collection));
-  await db.transaction('rw', [...tables, db.outbox, db.meta, db.deadLetters], async () => {
+  const changes: ChangeSet = new Map();
+  const targets = new Map(batch.map((entry) => [entry.seq, entry.discarded ?? entry]));
+  const stores = [...new Set([...targets.values()].map((target) => target.collection))].map((collection) =>
+    db.records(collection),
+  );
+  await db.transaction('rw', [...stores.map((store) => store.table), db.outbox, db.meta, db.deadLetters], async () => {
     const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
-    for (const entry of await removeAcknowledged(db, response.lastAppliedSeq)) {
+    const acknowledged = await removeAcknowledged(db, response.lastAppliedSeq);
+    // The server's record is adopted unless newer local changes of it still wait to be pushed.
+    const targetOf = (entry: OutboxEntry) => targets.get(entry.seq) ?? entry.discarded ?? entry;
+    const stillPending = await pendingRecordKeys(
+      db,
+      acknowledged.map((entry): [string, string] => [targetOf(entry).collection, targetOf(entry).recordId]),
+    );
+    const deadLetters: DeadLetter[] = [];
+    for (const entry of acknowledged) {
       const result = resultsBySeq.get(entry.seq);
       // A duplicate carrying an error was rejected the first time, when its answer got lost.
       const isRejected =
         result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
-      if (isRejected) await parkRejected(db, entry, result);
-      if (result && result.record !== undefined && (await adoptServerRecord(db, entry, result.record))) {
-        changed.add(entry.collection);
+      if (isRejected) deadLetters.push(deadLetterOf(entry, result));
+      const { collection, recordId } = targetOf(entry);
+      if (result?.record !== undefined && !stillPending.has(recordKey(collection, recordId))) {
+        noteChange(changes, collection, recordId, result.record);
       }
       outcomes.push({
         seq: entry.seq,
         mutationId: entry.mutationId,
-        collection: entry.collection,
-        recordId: entry.recordId,
+        collection,
+        recordId,
         op: entry.op,
         status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
         ...(result?.record !== undefined ? { record: result.record } : {}),
         ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
       });
     }
-    await db.setMeta('lastAppliedSeq', response.lastAppliedSeq);
+    await Promise.all([
+      writeChanges(db, changes),
+      db.deadLetters.bulkPut(deadLetters),
+      db.setMeta('lastAppliedSeq', response.lastAppliedSeq),
+      settleUpTo(db, batch, acknowledged, resultsBySeq, response.lastAppliedSeq),
+    ]);
   });
-  return { outcomes, changed };
+  return { outcomes, changes };
 }
 
-async function parkRejected(db: SyncDatabase, entry: OutboxEntry, result: MutationResult): Promise<void> {
+/**
+ * Moves `settledSeq` to `lastAppliedSeq` when this batch continues the settled run and every
+ * entry it acknowledged came with its result (a `seq_gap` answer carries none).
+ */
+async function settleUpTo(
+  db: SyncDatabase,
+  batch: OutboxEntry[],
+  acknowledged: OutboxEntry[],
+  resultsBySeq: Map<number, MutationResult>,
+  lastAppliedSeq: number,
+): Promise<void> {
+  const settled = (await db.getMeta<number>('settledSeq')) ?? 0;
+  const first = batch[0]?.seq ?? 0;
+  if (first - 1 > settled || !acknowledged.every((entry) => resultsBySeq.has(entry.seq))) return;
+  await db.setMeta('settledSeq', Math.max(settled, lastAppliedSeq));
+}
+
+function deadLetterOf(entry: OutboxEntry, result: MutationResult): DeadLetter {
   const error = SyncError.fromWire({ error: result.error }, 'The server rejected this mutation');
-  await db.deadLetters.put({
+  return {
     id: entry.mutationId,
     kind: 'mutation',
     mutation: entry,
     error: error.toWire().error,
     rejectedAt: Date.now(),
-  });
-}
-
-/** Stores the server's version of a record unless newer local changes still wait to be pushed. */
-async function adoptServerRecord(db: SyncDatabase, entry: OutboxEntry, record: SyncRecord | null): Promise<boolean> {
-  if ((await countPendingFor(db, entry.collection, entry.recordId)) > 0) return false;
-  const table = db.records(entry.collection);
-  if (record) await table.put(record);
-  else await table.delete(entry.recordId);
-  return true;
+  };
 }

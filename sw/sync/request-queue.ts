@@ -1,9 +1,9 @@
 import { SyncError } from '../../protocol/index.ts';
-import { parseRetryAfter } from './backoff.ts';
 import type { QueuedRequest, SyncDatabase } from '../local/database.ts';
 import { appendLog } from '../local/sync-log.ts';
-import { isRetryable } from './sync-transport.ts';
 import { uuidv7 } from '../uuidv7.ts';
+import { parseRetryAfter } from './backoff.ts';
+import { isRetryable } from './sync-transport.ts';
 
 /**
  * Answers a replay-route request from the network; when the network fails, stores the request

@@ -1,9 +1,9 @@
 import type { SyncDatabase } from '../local/database.ts';
+import { uuidv7 } from '../uuidv7.ts';
 import { pullChanges } from './pull.ts';
 import { pushOutbox, type SettleHooks } from './push.ts';
 import { replayQueuedRequests } from './request-queue.ts';
 import { isRetryable, SyncTransport } from './sync-transport.ts';
-import { uuidv7 } from '../uuidv7.ts';
 
 /** Work one run may do: well inside the few minutes a browser lets a service worker live. */
 const RUN_BUDGET_MS = 60_000;
@@ -29,13 +29,21 @@ export async function runSync(
   // A push the server cannot take right now must not stop fresh data from arriving: pull anyway,
   // then report the push failure so the scheduler backs off. A refused token stops everything.
   let pushFailure: unknown = null;
-  const isPushComplete = await pushOutbox(db, transport, clientId, deadline, hooks).catch((error: unknown) => {
-    if (!isRetryable(error)) throw error;
-    pushFailure = error;
-    return false;
-  });
+  const push = () =>
+    pushOutbox(db, transport, clientId, deadline, hooks).catch((error: unknown) => {
+      if (!isRetryable(error)) throw error;
+      pushFailure = error;
+      return false;
+    });
+  const isPushComplete = await push();
   if (!pushFailure) await replayQueuedRequests(db, token, deadline);
-  const isPullComplete = await pullChanges(db, transport, clientId, deadline, hooks);
+  const isPullComplete = await pullChanges(db, transport, clientId, deadline, {
+    ...hooks,
+    // A client that keeps writing during a long pull still gets its writes out, and others' changes in.
+    betweenPages: async () => {
+      if (!pushFailure && (await db.outbox.count()) > 0) await push();
+    },
+  });
   if (pushFailure) throw pushFailure;
   return isPushComplete && isPullComplete && Date.now() <= deadline;
 }

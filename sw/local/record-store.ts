@@ -1,0 +1,54 @@
+import type { Table } from 'dexie';
+import type { SyncRecord } from '../../protocol/index.ts';
+import { fromStored, type IndexSpec, indexedFields, toStored } from './stored-record.ts';
+
+/**
+ * One collection's records, read and written in their app form; the stored form (with the
+ * index keys of `stored-record.ts`) never leaves this class. Works inside a caller's transaction.
+ */
+export class RecordStore {
+  readonly name: string;
+  /** The raw table, for the query planner. */
+  readonly table: Table<SyncRecord, string>;
+  readonly indexes: readonly IndexSpec[];
+  readonly #fields: string[];
+
+  constructor(name: string, table: Table<SyncRecord, string>, indexes: readonly IndexSpec[]) {
+    this.name = name;
+    this.table = table;
+    this.indexes = indexes;
+    this.#fields = indexedFields(indexes);
+  }
+
+  async get(id: string): Promise<SyncRecord | undefined> {
+    const stored = await this.table.get(id);
+    return stored && fromStored(stored);
+  }
+
+  /** The records of `ids`, in order; undefined where absent. */
+  async bulkGet(ids: string[]): Promise<(SyncRecord | undefined)[]> {
+    const stored = await this.table.bulkGet(ids);
+    return stored.map((record) => record && fromStored(record));
+  }
+
+  async put(record: SyncRecord): Promise<void> {
+    await this.table.put(toStored(record, this.#fields));
+  }
+
+  async bulkPut(records: SyncRecord[]): Promise<void> {
+    if (records.length > 0) await this.table.bulkPut(records.map((record) => toStored(record, this.#fields)));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.table.delete(id);
+  }
+
+  async bulkDelete(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.table.bulkDelete(ids);
+  }
+
+  /** Every record, unsorted (for export and the reference evaluation in tests). */
+  async all(): Promise<SyncRecord[]> {
+    return (await this.table.toArray()).map(fromStored);
+  }
+}
