@@ -158,9 +158,9 @@ function openPostgres(url: string, turns: TurnQueue, maxConnections: number): St
   };
 }
 
-/** A 64-bit advisory lock key for `lockKey`, as a SQL literal (so it can share a round trip with BEGIN). */
+/** A positive 63-bit advisory lock key for `lockKey`, as a SQL literal (so it can share a round trip with BEGIN). */
 function advisoryKey(lockKey: string): string {
-  return createHash('sha256').update(lockKey).digest().readBigInt64BE(0).toString();
+  return (createHash('sha256').update(lockKey).digest().readBigUInt64BE(0) >> 1n).toString();
 }
 
 /**
