@@ -3,13 +3,15 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Mutation } from '../protocol/index.ts';
 import { parseServeArgs } from './cli-options.ts';
 import { createServer } from './create-server.ts';
 import { silentLogger } from './logger.ts';
 import { openStorage } from './storage.ts';
-import { startTestServer } from './test-backends.ts';
+import { startTestServer, TEST_BACKENDS } from './test-backends.ts';
 
 const batch = (size: number): Mutation[] =>
   Array.from({ length: size }, (_, i) => ({
@@ -55,6 +57,56 @@ describe('server lifecycle', () => {
       expect(answer?.status === 200 ? 300 : 0).toBe(Number(row?.n));
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The records table as databases created before ids were scoped to their user hold it. */
+const RECORDS_BEFORE_USER_IDS = `CREATE TABLE syncworker_records (
+  owner text NOT NULL, collection text NOT NULL, id text NOT NULL, data jsonb NOT NULL,
+  version bigint NOT NULL, deleted boolean NOT NULL DEFAULT false, change_seq bigint NOT NULL,
+  created_seq bigint NOT NULL, written_by text NOT NULL, written_at bigint NOT NULL,
+  PRIMARY KEY (collection, id))`;
+const OLD_ROW = `INSERT INTO syncworker_records VALUES ('alice', 'todos', 'shared', '{"title":"old"}', 1, false, 1, 1, 'c1', 1)`;
+
+describe.each(TEST_BACKENDS)('a database from before per-user ids on $name', (backend) => {
+  it('is migrated at start: rows kept, and another user may then use the same id', async () => {
+    const database = await backend.create();
+    const dir = backend.name === 'pglite' ? await mkdtemp(join(tmpdir(), 'syncworker-old-')) : null;
+    const location = dir ?? database.location;
+    try {
+      if (dir) {
+        const old = await PGlite.create(dir);
+        await old.exec(`${RECORDS_BEFORE_USER_IDS}; ${OLD_ROW}`);
+        await old.close();
+      } else {
+        const old = new pg.Client({ connectionString: location });
+        await old.connect();
+        await old.query(RECORDS_BEFORE_USER_IDS);
+        await old.query(OLD_ROW);
+        await old.end();
+      }
+      const api = await startTestServer(location);
+      try {
+        const pushed = await api.request('POST', '/sync/push', { clientId: 'c2', mutations: batch(1) });
+        expect(pushed.body.results[0].status).toBe('applied');
+        await api.server.storage.query(
+          `INSERT INTO syncworker_records VALUES ('bob', 'todos', 'shared', '{}', 1, false, 1, 1, 'c9', 1, 1)`,
+        );
+        const rows = await api.server.storage.query<{ owner: string; id: string; written_seq: number | null }>(
+          'SELECT owner, id, written_seq::int FROM syncworker_records ORDER BY owner, id',
+        );
+        expect(rows).toEqual([
+          { owner: 'alice', id: 'shared', written_seq: null },
+          { owner: 'anonymous', id: 'r0', written_seq: 1 },
+          { owner: 'bob', id: 'shared', written_seq: 1 },
+        ]);
+      } finally {
+        await api.close();
+      }
+    } finally {
+      await database.drop();
+      if (dir) await rm(dir, { recursive: true, force: true });
     }
   });
 });
