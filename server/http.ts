@@ -48,6 +48,7 @@ function tooLarge(limitBytes: number): SyncError {
   );
 }
 
+/** Answers with `body` as JSON (and `X-Content-Type-Options: nosniff`), plus any extra `headers`. */
 export function sendJson(
   response: ServerResponse,
   status: number,

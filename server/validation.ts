@@ -96,6 +96,7 @@ export function clientFields(data: Record<string, unknown>): Record<string, unkn
   return fields;
 }
 
+/** Checks a pull body (cursor, limit, collections, clientId, settledSeq); throws 400 `invalid_body`. */
 export function parsePullRequest(body: unknown): PullRequest {
   const request = requireObject(body, 'The pull body');
   if (request.cursor !== null && request.cursor !== undefined && typeof request.cursor !== 'string') {
