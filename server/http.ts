@@ -29,10 +29,16 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw tooLarge(limitBytes);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > limitBytes) throw tooLarge(limitBytes);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    // The client went away mid-body: its problem, not a server failure.
+    throw new SyncError('invalid_body', 'The request body was cut off before its end');
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));

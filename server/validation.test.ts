@@ -1,5 +1,7 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation } from '../protocol/index.ts';
+import type { LogEntry } from './logger.ts';
 import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
 
 const schema = {
@@ -138,5 +140,26 @@ describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
   it('answers unknown endpoints and methods with codes', async () => {
     expect((await api.request('POST', '/sync/nothing', {})).body.error.code).toBe('not_found');
     expect((await api.request('GET', '/sync/push')).body.error.code).toBe('method_not_allowed');
+  });
+
+  it('counts a body cut off by a leaving client as a client problem, not a server failure', async () => {
+    const entries: LogEntry[] = [];
+    const logged = await startTestServer(database.location, { logger: (entry) => entries.push(entry) });
+    try {
+      const socket = connect(Number(new URL(logged.url).port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        'POST /sync/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"cl',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      for (let tries = 0; tries < 50 && !entries.some((entry) => entry.msg === 'request'); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(entries.filter((entry) => entry.level === 'error')).toEqual([]);
+      expect(entries.find((entry) => entry.msg === 'request')?.status).toBe(400);
+    } finally {
+      await logged.close();
+    }
   });
 });
