@@ -35,18 +35,18 @@ const idsWhere = (...where: FieldCondition[]) =>
   RECORDS.filter((record) => matchesQuery(record, query(where))).map((record) => record.id);
 
 describe('matchesQuery', () => {
-  it('matches a string (REST) value against String(value), array elements included', () => {
-    expect(idsWhere({ field: 'value', op: 'eq', values: ['false'] })).toEqual(['bool-false', 'string-false', 'array']);
-    expect(idsWhere({ field: 'value', op: 'eq', values: ['12'] })).toEqual(['twelve', 'string-12', 'array']);
+  it('matches a string (REST) value against String(value) of scalars, never arrays or objects', () => {
+    expect(idsWhere({ field: 'value', op: 'eq', values: ['false'] })).toEqual(['bool-false', 'string-false']);
+    expect(idsWhere({ field: 'value', op: 'eq', values: ['12'] })).toEqual(['twelve', 'string-12']);
     expect(idsWhere({ field: 'value', op: 'eq', values: ['0', '1'] })).toEqual(['zero', 'one']);
     expect(idsWhere({ field: 'value', op: 'eq', values: ['null'] })).toEqual(['null']);
     expect(idsWhere({ field: 'value', op: 'eq', values: [''] })).toEqual(['empty']);
-    expect(idsWhere({ field: 'value', op: 'eq', values: ['x', 'Apple'] })).toEqual(['word', 'array']);
+    expect(idsWhere({ field: 'value', op: 'eq', values: ['x', 'Apple'] })).toEqual(['word']);
   });
 
-  it('matches a typed (collection API) value by sort key', () => {
-    expect(idsWhere({ field: 'value', op: 'eq', values: [false] })).toEqual(['bool-false', 'zero']);
-    expect(idsWhere({ field: 'value', op: 'eq', values: [1] })).toEqual(['bool-true', 'one']);
+  it('matches a typed (collection API) value by sort key: booleans, numbers and strings apart', () => {
+    expect(idsWhere({ field: 'value', op: 'eq', values: [false] })).toEqual(['bool-false']);
+    expect(idsWhere({ field: 'value', op: 'eq', values: [1] })).toEqual(['one']);
     expect(idsWhere({ field: 'value', op: 'eq', values: [12] })).toEqual(['twelve']);
     expect(idsWhere({ field: 'value', op: 'eq', values: [null] })).toEqual(['null', 'missing', 'array', 'object']);
     expect(idsWhere({ field: 'value', op: 'eq', values: [] })).toEqual([]);
@@ -64,16 +64,18 @@ describe('matchesQuery', () => {
       'empty',
       'null',
       'missing',
+      'array',
       'object',
     ]);
     expect(idsWhere({ field: 'value', op: 'ne', values: [null] })).not.toContain('missing');
   });
 
-  it('compares bounds within numbers (booleans as 0/1) or within strings, never null or missing', () => {
-    expect(idsWhere({ field: 'value', op: 'gte', value: '1' })).toEqual(['bool-true', 'one', 'twelve', 'decimal']);
+  it('compares bounds within one kind (numbers, strings or booleans), never null or missing', () => {
+    expect(idsWhere({ field: 'value', op: 'gte', value: '1' })).toEqual(['one', 'twelve', 'decimal']);
     expect(idsWhere({ field: 'value', op: 'gt', value: 1 })).toEqual(['twelve', 'decimal']);
     expect(idsWhere({ field: 'value', op: 'lt', value: '0' })).toEqual(['negative']);
-    expect(idsWhere({ field: 'value', op: 'lte', value: 'false' })).toEqual(['bool-false', 'zero', 'negative']);
+    expect(idsWhere({ field: 'value', op: 'lte', value: 'false' })).toEqual(['bool-false']);
+    expect(idsWhere({ field: 'value', op: 'gte', value: false })).toEqual(['bool-false', 'bool-true']);
     expect(idsWhere({ field: 'value', op: 'lte', value: '-3e0' })).toEqual(['negative']);
     expect(idsWhere({ field: 'value', op: 'gte', value: 'a' })).toEqual(['string-false', 'lower']);
     expect(idsWhere({ field: 'value', op: 'lt', value: 'b' })).toEqual(['string-12', 'string-12.0', 'word', 'empty']);
@@ -123,12 +125,10 @@ describe('compareRecords', () => {
   const sorted = (sort: RecordQuery['sort']) =>
     [...RECORDS].sort((a, b) => compareRecords(a, b, sort)).map((record) => record.id);
 
-  it('orders numbers (booleans as 0/1), then strings by code unit, then everything else; ties by id', () => {
+  it('orders numbers, strings by code unit, false, true, then everything else; ties by id', () => {
     expect(sorted([{ field: 'value', descending: false }])).toEqual([
       'negative',
-      'bool-false',
       'zero',
-      'bool-true',
       'one',
       'decimal',
       'twelve',
@@ -138,6 +138,8 @@ describe('compareRecords', () => {
       'word',
       'lower',
       'string-false',
+      'bool-false',
+      'bool-true',
       'array',
       'missing',
       'null',
@@ -148,10 +150,10 @@ describe('compareRecords', () => {
   it('flips for descending, ties by id descending too', () => {
     expect(sorted([{ field: 'value', descending: true }]).slice(0, 4)).toEqual(['object', 'null', 'missing', 'array']);
     expect(sorted([{ field: 'value', descending: true }]).slice(-5)).toEqual([
+      'twelve',
+      'decimal',
       'one',
-      'bool-true',
       'zero',
-      'bool-false',
       'negative',
     ]);
   });

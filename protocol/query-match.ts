@@ -1,5 +1,5 @@
 import type { FieldCondition, QueryResult, RecordQuery, Scalar, SortKey } from './query.ts';
-import { compareSortKeys, type SortKeyValue, sortKeyOf, valueAt } from './sort-key.ts';
+import { compareSortKeys, kindOf, type SortKeyValue, sortKeyOf, valueAt } from './sort-key.ts';
 import type { SyncRecord } from './wire.ts';
 
 /**
@@ -7,16 +7,17 @@ import type { SyncRecord } from './wire.ts';
  * `evaluateQuery` answers, and the page uses the same functions to keep live queries current.
  *
  * - Equality with a string (every REST value): a scalar record value matches when
- *   `String(value)` equals it, so `"false"` matches `false` and `"12"` matches `12`; an array
- *   matches when one of its elements does; null matches `"null"`; missing matches no string.
+ *   `String(value)` equals it, so `"false"` matches `false` and `"12"` matches `12`; null
+ *   matches `"null"`; missing values, objects and arrays match no string.
  * - Equality with a number, boolean or null (collection API values): the sort keys are equal
- *   (`sortKeyOf`), which is what an index can tell: `false` also matches `0` and `true` `1`;
+ *   (`sortKeyOf`), which is what an index can tell: `false` matches `false` only, `1` only `1`;
  *   `null` matches null, missing, objects and arrays.
  * - `ne`: equal (as above) to none of the values; so null and missing are kept unless `null`
  *   (or `"null"` for null) is among them.
  * - `gt`/`gte`/`lt`/`lte`: the bound becomes a sort key (a string that reads as a number is that
- *   number, `"true"`/`"false"` are 1/0); it is compared with the record's sort key only when both
- *   are numbers or both are strings. Null, missing and other values never satisfy a bound.
+ *   number, `"true"`/`"false"` are booleans); it is compared with the record's sort key only when
+ *   both are of one kind (numbers, strings or booleans). Null, missing and other values never
+ *   satisfy a bound.
  * - `like`: a case-insensitive regular expression tested against a string, number or boolean
  *   (or any element of an array), never against null or missing.
  * - `text`: a case-insensitive substring of any string in the record, nested ones and `id` included.
@@ -48,17 +49,20 @@ export function evaluateQuery<T extends SyncRecord>(records: readonly T[], query
 
 function equalsFilterValue(value: unknown, filter: Scalar): boolean {
   if (typeof filter !== 'string') return compareSortKeys(sortKeyOf(value), sortKeyOf(filter)) === 0;
-  return Array.isArray(value) ? value.some((element) => isStringOf(element, filter)) : isStringOf(value, filter);
+  return isStringOf(value, filter);
 }
 
-/** The sort key a `gt`/`gte`/`lt`/`lte` bound compares by: a number or a string, or null if it can satisfy nothing. */
-export function boundKeyOf(bound: Scalar): number | string | null {
-  if (typeof bound === 'string') {
-    if (NUMERIC.test(bound)) return Number(bound);
-    return bound === 'true' ? 1 : bound === 'false' ? 0 : bound;
-  }
-  const key = sortKeyOf(bound);
-  return Array.isArray(key) ? null : key;
+/** The sort key a `gt`/`gte`/`lt`/`lte` bound compares by, or null if it can satisfy nothing. */
+export function boundKeyOf(bound: Scalar): SortKeyValue | null {
+  const key =
+    typeof bound === 'string'
+      ? NUMERIC.test(bound)
+        ? Number(bound)
+        : bound === 'true' || bound === 'false'
+          ? sortKeyOf(bound === 'true')
+          : bound
+      : sortKeyOf(bound);
+  return kindOf(key) === 'none' ? null : key;
 }
 
 const NUMERIC = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
@@ -79,8 +83,8 @@ function satisfies(value: unknown, condition: FieldCondition): boolean {
   }
 }
 
-function isWithinBound(key: SortKeyValue, op: 'gt' | 'gte' | 'lt' | 'lte', bound: number | string | null): boolean {
-  if (bound === null || typeof key !== typeof bound) return false;
+function isWithinBound(key: SortKeyValue, op: 'gt' | 'gte' | 'lt' | 'lte', bound: SortKeyValue | null): boolean {
+  if (bound === null || kindOf(key) !== kindOf(bound)) return false;
   const order = compareSortKeys(key, bound);
   return op === 'gt' ? order > 0 : op === 'gte' ? order >= 0 : op === 'lt' ? order < 0 : order <= 0;
 }

@@ -1,7 +1,7 @@
 import { type Collection, Dexie, type IndexableType, type IndexableTypePart, type Table } from 'dexie';
 import type { FieldCondition, QueryResult, RecordQuery, Scalar, SortKey } from '../../protocol/query.ts';
 import { boundKeyOf, compareRecords, evaluateQuery, matchesQuery } from '../../protocol/query-match.ts';
-import { compareSortKeys, type SortKeyValue, sortKeyOf } from '../../protocol/sort-key.ts';
+import { compareSortKeys, kindOf, type SortKeyValue, sortKeyOf } from '../../protocol/sort-key.ts';
 import type { SyncRecord } from '../../protocol/wire.ts';
 import { fromStored, type IndexSpec } from './stored-record.ts';
 
@@ -28,9 +28,8 @@ export interface QueryPlan {
  * 7. A scan of the table.
  *
  * A REST value may match several index keys (`"false"` is the string or the boolean `false`,
- * keyed 0 like the number 0; arrays are keyed `[]`), so each candidate key is read as its own
- * range; the `[]` range (null and missing values too) is read for every string equality, since an
- * array may hold the value. Records of a range whose key does not settle every condition are
+ * `"12"` the string or the number), so each candidate key is read as its own range. Records of a
+ * range whose key does not settle every condition are
  * checked with `matchesQuery` and counted by reading them; a range that settles them all is
  * counted natively and, walked in order, read only up to offset + limit.
  */
@@ -194,32 +193,27 @@ function pointsOf(values: readonly Scalar[]): Span[] {
 
 /**
  * The keys of records a filter value equals, and whether the key alone proves it. A typed value
- * equals by sort key; a string is the string itself, a number whose `String` it is (0 and 1 are
- * also the keys of the booleans), a boolean for `"true"`/`"false"`, and `[]` for null and arrays.
+ * equals by sort key; a string is the string itself, the number whose `String` it is, the boolean
+ * for `"true"`/`"false"`, and null (keyed with missing values and objects, so rechecked) for `"null"`.
  */
 function candidateKeys(value: Scalar): [SortKeyValue, boolean][] {
   if (typeof value !== 'string') return [[sortKeyOf(value), true]];
-  const keys: [SortKeyValue, boolean][] = [
-    [value, true],
-    [[], false],
-  ];
+  const keys: [SortKeyValue, boolean][] = [[value, true]];
   const number = Number(value);
-  if (Number.isFinite(number) && String(number) === value) keys.push([number, number !== 0 && number !== 1]);
-  if (value === 'true' || value === 'false') keys.push([value === 'true' ? 1 : 0, false]);
+  if (value.trim() !== '' && Number.isFinite(number)) keys.push([number, String(number) === value]);
+  if (value === 'true' || value === 'false') keys.push([sortKeyOf(value === 'true'), true]);
+  if (value === 'null') keys.push([sortKeyOf(null), false]);
   return keys;
 }
 
-/** The one interval satisfying every bound (within numbers or within strings), or none. */
+/** The one interval satisfying every bound (within one kind: numbers, strings or booleans), or none. */
 function intervalOf(bounds: readonly (FieldCondition & { op: 'gt' | 'gte' | 'lt' | 'lte' })[]): Span[] {
   let span: Span | null = null;
   for (const { op, value } of bounds) {
     const key = boundKeyOf(value);
     if (key === null) return [];
-    span ??=
-      typeof key === 'number'
-        ? { lower: -Infinity, upper: Infinity, includeLower: true, includeUpper: true, isExact: true }
-        : { lower: '', upper: [], includeLower: true, includeUpper: false, isExact: true };
-    if (typeof span.lower !== typeof key) return [];
+    span ??= wholeKind(key);
+    if (kindOf(span.lower) !== kindOf(key)) return [];
     if (op === 'gt' || op === 'gte') {
       const order = compareSortKeys(key, span.lower);
       if (order > 0 || (order === 0 && op === 'gt')) [span.lower, span.includeLower] = [key, op === 'gte'];
@@ -231,6 +225,16 @@ function intervalOf(bounds: readonly (FieldCondition & { op: 'gt' | 'gte' | 'lt'
   if (!span) return [];
   const order = compareSortKeys(span.lower, span.upper);
   return order < 0 || (order === 0 && span.includeLower && span.includeUpper) ? [span] : [];
+}
+
+/** Every key of the kind of `key`: all numbers, all strings (up to the first boolean), or both booleans. */
+function wholeKind(key: SortKeyValue): Span {
+  const kind = kindOf(key);
+  if (kind === 'number')
+    return { lower: -Infinity, upper: Infinity, includeLower: true, includeUpper: true, isExact: true };
+  if (kind === 'string')
+    return { lower: '', upper: sortKeyOf(false), includeLower: true, includeUpper: false, isExact: true };
+  return { lower: sortKeyOf(false), upper: sortKeyOf(true), includeLower: true, includeUpper: true, isExact: true };
 }
 
 /**
@@ -246,7 +250,7 @@ function boundsOf(
 ): IndexRange['bounds'] {
   const span = tail ?? (prefix[0] as Span);
   if (!isCompound) return { ...span };
-  // Dexie types a key part as a scalar or `[[]]`; `[]` (null, missing) is as valid a part.
+  // Dexie types a key part as a scalar or `[[]]`; the array sort keys are as valid parts.
   const part = (key: SortKeyValue) => key as IndexableTypePart;
   const keys = prefix.map((point) => part(point.lower));
   const max = Dexie.maxKey as IndexableTypePart;
