@@ -24,7 +24,7 @@ export interface QueryPlan {
  * 4. With a limit, an index on the sort fields (or the primary key when sorting by `id` or not
  *    at all), walked in sort order, when its keys settle the query or a range on it narrows it.
  * 5. An index whose first field has range conditions, sorted in memory.
- * 6. With a limit, a sort index walked whole (its order spares the sort, the count reads it all).
+ * 6. A sort index walked whole (its order spares the sort; the count reads it all).
  * 7. A scan of the table.
  *
  * A REST value may match several index keys (`"false"` is the string or the boolean `false`,
@@ -141,7 +141,7 @@ function candidateOf(spec: IndexSpec | null, query: RecordQuery): Candidate | nu
         ? 4
         : range
           ? 5
-          : isOrdered && query.limit !== null
+          : isOrdered && query.sort.length > 0
             ? 6
             : null;
   if (rank === null) return null;
@@ -152,7 +152,8 @@ function candidateOf(spec: IndexSpec | null, query: RecordQuery): Candidate | nu
       ranges,
       descending: isOrdered ? descending : null,
       index: spec?.name ?? 'id',
-      isScan: !isNarrowed && !isBounded,
+      // A whole walk in sort order still serves a query whose every condition its keys settle.
+      isScan: !isNarrowed && !isBounded && !(isOrdered && isSettled && query.sort.length > 0),
     },
     rank,
     points,
