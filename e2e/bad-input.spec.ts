@@ -15,6 +15,16 @@ test('bad input gets a 4xx with an error code and queues nothing', async ({ app,
     ['PATCH', '/api/todos/missing', { title: 'x' }, 404, 'not_found'],
     ['DELETE', '/api/todos/missing', undefined, 404, 'not_found'],
     ['GET', '/api/todos?_limit=-1', undefined, 400, 'invalid_query'],
+    ['GET', '/api/todos?_embed=owner', undefined, 400, 'invalid_query'],
+    ['GET', '/api/todos/%E0%A4%A', undefined, 400, 'invalid_url'],
+    // Values the server could never store are refused before they reach the outbox.
+    ['POST', '/api/todos', { title: 'nul \u0000 inside' }, 400, 'invalid_text'],
+    ['POST', '/api/todos', '{"title": "half a pair \\ud83d"}', 400, 'invalid_text'],
+    ['POST', '/api/todos', { 'key\u0000': 1 }, 400, 'invalid_text'],
+    ['POST', '/api/todos', '{"title": "far", "at": 1e400}', 400, 'invalid_number'],
+    ['POST', '/api/todos', `${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}`, 400, 'record_too_deep'],
+    ['POST', '/api/todos', { id: 'nul\u0000id' }, 400, 'invalid_id'],
+    ['PATCH', '/api/todos/kept', { title: 'abc\ud800' }, 400, 'invalid_text'],
   ];
   for (const [method, url, body, status, code] of cases) {
     const answer = await restFetch(app, method, url, body);

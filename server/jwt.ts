@@ -9,7 +9,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { SyncError } from '../protocol/index.ts';
-import { isStorableText } from './storable.ts';
+import { isStorableText } from '../protocol/storable-values.ts';
 
 export interface JwtOptions {
   /** Shared secret for HS256/HS384/HS512. */

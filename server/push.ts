@@ -1,9 +1,9 @@
 import type { ErrorCode, Mutation, MutationResult, PushRequest, PushResponse, SyncRecord } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
+import { isStorableText, printable } from '../protocol/storable-values.ts';
 import type { Collections } from './collections.ts';
 import { resolveConflict } from './conflicts.ts';
 import { keyOf, nextState, type RecordKey, readRecords, type StoredRecord, toRecord, writeRecords } from './records.ts';
-import { isStorableText, printable } from './storable.ts';
 import { dataExceptionCode, POKE_CHANNEL, type Sql, type Storage } from './storage.ts';
 import { clientFields, mutationProblem } from './validation.ts';
 

@@ -1,7 +1,7 @@
 import type { Mutation, PullRequest, PushRequest } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
+import { isStorableText, jsonProblem, printable } from '../protocol/storable-values.ts';
 import { COLLECTION_NAME, type Collections } from './collections.ts';
-import { isStorableText, jsonProblem, printable } from './storable.ts';
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const OPS = new Set(['create', 'update', 'delete', 'skip']);

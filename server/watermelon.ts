@@ -1,4 +1,5 @@
 import { SyncError } from '../protocol/index.ts';
+import { printable } from '../protocol/storable-values.ts';
 import type { Collections } from './collections.ts';
 import {
   keyOf,
@@ -9,7 +10,6 @@ import {
   type StoredRecord,
   writeRecords,
 } from './records.ts';
-import { printable } from './storable.ts';
 import { dataExceptionCode, POKE_CHANNEL, type Storage } from './storage.ts';
 import { clientFields, mutationProblem } from './validation.ts';
 

@@ -35,7 +35,7 @@ describe('matchRestRoute', () => {
     expect(isReplayRoute(new URL('https://app.test/api/rpcx'), replayRoutes)).toBe(false);
   });
 
-  it('refuses an id with malformed percent-encoding with invalid_query', () => {
+  it('refuses an id with malformed percent-encoding with invalid_url', () => {
     expect(() => match('/api/todos/%E0%A4%A')).toThrow(SyncError);
   });
 

@@ -9,16 +9,16 @@ export interface RestMatch {
   strategy: RouteStrategy;
 }
 
-/** Throws `invalid_query` for malformed percent-encoding (`%E0%A4%A`): the request is answered 400. */
+/** Throws `invalid_url` for malformed percent-encoding (`%E0%A4%A`): the request is answered 400. */
 function decodeId(encoded: string): string {
   try {
     return decodeURIComponent(encoded);
   } catch {
-    throw new SyncError('invalid_query', `The record id in the URL is not valid percent-encoding: "${encoded}"`);
+    throw new SyncError('invalid_url', `The record id in the URL is not valid percent-encoding: "${encoded}"`);
   }
 }
 
-/** Finds the route a same-origin URL belongs to; null means the request is not ours. Throws `invalid_query` for an undecodable id. */
+/** Finds the route a same-origin URL belongs to; null means the request is not ours. Throws `invalid_url` for an undecodable id. */
 export function matchRestRoute(url: URL, routes: ResolvedRoute[]): RestMatch | null {
   for (const { prefix, collection, strategy } of routes) {
     if (url.pathname === prefix || url.pathname === `${prefix}/`) return { collection, id: null, strategy };

@@ -1,5 +1,6 @@
 import type { SyncRecord } from '../../protocol/index.ts';
 import { SyncError } from '../../protocol/index.ts';
+import { isStorableText, jsonProblem } from '../../protocol/storable-values.ts';
 import { uuidv7 } from '../uuidv7.ts';
 import type { Idempotency, PlannedWrite, WriteAnswer, WriteBatcher } from './write-batcher.ts';
 
@@ -14,6 +15,7 @@ export async function createRecord(
 ): Promise<WriteAnswer> {
   const id = fields.id ?? uuidv7();
   assertRecordId(id);
+  assertStorable(collection, id, fields);
   return writer.write(
     collection,
     id,
@@ -35,6 +37,7 @@ export async function replaceRecord(
   idempotency?: Idempotency,
 ): Promise<WriteAnswer> {
   assertSameId(id, fields);
+  assertStorable(collection, id, fields);
   return writer.write(
     collection,
     id,
@@ -44,9 +47,15 @@ export async function replaceRecord(
 }
 
 /** Creates the record, or replaces it if it exists (the collection API's `put`), decided inside the write. */
-export async function putRecord(writer: WriteBatcher, collection: string, id: string, fields: Fields): Promise<WriteAnswer> {
+export async function putRecord(
+  writer: WriteBatcher,
+  collection: string,
+  id: string,
+  fields: Fields,
+): Promise<WriteAnswer> {
   assertRecordId(id);
   assertSameId(id, fields);
+  assertStorable(collection, id, fields);
   return writer.write(collection, id, (current) => (current ? replacement(current, fields, id) : creation(fields, id)));
 }
 
@@ -59,6 +68,7 @@ export async function patchRecord(
   idempotency?: Idempotency,
 ): Promise<WriteAnswer> {
   assertSameId(id, fields);
+  assertStorable(collection, id, fields);
   return writer.write(
     collection,
     id,
@@ -121,11 +131,24 @@ function withVersionOf(existing: SyncRecord, record: SyncRecord): SyncRecord {
   return existing._version === undefined ? record : { ...record, _version: existing._version };
 }
 
-/** Throws `invalid_id` unless `id` is a non-empty string of at most 200 characters. */
+/** Throws `invalid_id` unless `id` is a non-empty string of at most 200 characters the server can store. */
 export function assertRecordId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
-    throw new SyncError('invalid_id', 'A record id must be a non-empty string of at most 200 characters');
+  if (!isStorableText(id, 200)) {
+    throw new SyncError(
+      'invalid_id',
+      'A record id must be 1 to 200 characters of well-formed Unicode without NUL (a UUID is ideal)',
+    );
   }
+}
+
+/**
+ * Refuses at once, before anything is queued, values the server could never store (NUL,
+ * unpaired surrogates, numbers out of range, nesting deeper than 64 levels): queued, they would
+ * only come back rejected.
+ */
+function assertStorable(collection: string, id: string, fields: Fields): void {
+  const problem = jsonProblem(fields, `${collection}/${id}`);
+  if (problem) throw problem;
 }
 
 function assertSameId(id: string, fields: Fields): void {

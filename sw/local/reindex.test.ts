@@ -41,7 +41,7 @@ describe('reindexIfChanged', () => {
     const open_ = await after
       .table('todos')
       .where('[$k.done+$k.rank]')
-      .between([1, 10], [1, 20], true, true)
+      .between([[1], 10], [[1], 20], true, true)
       .primaryKeys();
     expect(open_).toEqual(['t10', 't12', 't14', 't16', 't18', 't20']);
     expect(await after.table('todos').count()).toBe(4500);

@@ -105,9 +105,9 @@ describe('group commit', () => {
 
   it('stores index keys beside the record and hides them from readers', async () => {
     await putRecord(writer, 'todos', 'a', { done: false });
-    expect(await db.table('todos').get('a')).toEqual({ id: 'a', done: false, $k: { done: 0 } });
+    expect(await db.table('todos').get('a')).toEqual({ id: 'a', done: false, $k: { done: [0] } });
     expect(await db.records('todos').get('a')).toEqual({ id: 'a', done: false });
-    expect(await db.table('todos').where('$k.done').equals(0).primaryKeys()).toEqual(['a']);
+    expect(await db.table('todos').where('$k.done').equals([0]).primaryKeys()).toEqual(['a']);
   });
 
   it('refuses an unknown collection at once', async () => {

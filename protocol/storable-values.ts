@@ -1,4 +1,4 @@
-import { SyncError } from '../protocol/index.ts';
+import { SyncError } from './errors.ts';
 
 /**
  * What PostgreSQL can store of what a client sent. Every value is checked here before a
