@@ -31,12 +31,14 @@ function renderTodo(todo: Todo): HTMLLIElement {
   const done = document.createElement('input');
   done.type = 'checkbox';
   done.checked = todo.done;
-  done.addEventListener('change', () => send('PATCH', `/api/todos/${todo.id}`, { done: done.checked }));
+  done.addEventListener('change', () =>
+    send('PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done: done.checked }),
+  );
   const title = document.createElement('span');
   title.textContent = todo.title;
   const remove = document.createElement('button');
   remove.textContent = 'Delete';
-  remove.addEventListener('click', () => send('DELETE', `/api/todos/${todo.id}`));
+  remove.addEventListener('click', () => send('DELETE', `/api/todos/${encodeURIComponent(todo.id)}`));
   item.append(done, title, remove);
   return item;
 }
