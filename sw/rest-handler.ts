@@ -73,7 +73,7 @@ async function route(request: Request, { collection, id }: RestMatch, space: Use
     }
     case 'DELETE': {
       const idempotency = idempotencyOf(request, '', 204);
-      return written(await deleteRecord(writer, collection, id, idempotency ? { idempotency } : {}), 204);
+      return written(await deleteRecord(writer, collection, id, { idempotency }), 204);
     }
     default:
       throw new SyncError('method_not_allowed', `${method} is not allowed on a record; use GET, PUT, PATCH or DELETE`);

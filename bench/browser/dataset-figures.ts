@@ -163,6 +163,13 @@ async function runLocalFigures(
       ours: () => tab.call('listViaFetch', LIST_BUDGET),
     },
     {
+      figure: '1. the same list query through the collection API (vs the raw Dexie index)',
+      size: label,
+      target: { kind: 'ratio', max: 2 },
+      baseline: () => tab.call('listRaw', LIST_BUDGET),
+      ours: () => tab.call('listViaCollection', LIST_BUDGET),
+    },
+    {
       figure: '4. warm GET /api/todos/:id p50 (vs raw Dexie get)',
       size: label,
       target: { kind: 'plus', maxMs: 2 },

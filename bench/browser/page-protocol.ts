@@ -55,6 +55,8 @@ export interface BenchPageApi {
 
   /** Figure 1: median time of the list request through `fetch` (the worker answers). */
   listViaFetch(budget: SampleBudget): Promise<Measurement>;
+  /** Figure 1 without the transport: the same query through the collection API. */
+  listViaCollection(budget: SampleBudget): Promise<Measurement>;
   /** Baseline of figure 1: the same list on the raw database's `[done+createdAt]` index. */
   listRaw(budget: SampleBudget): Promise<Measurement>;
   /** Null when both lists hold the same ids in the same order, else what differs. */

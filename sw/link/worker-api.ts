@@ -61,8 +61,8 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
         const answers = await Promise.all(
           writes.map((write) =>
             write.op === 'put'
-              ? putRecord(writer, collection, write.record.id, write.record)
-              : deleteRecord(writer, collection, write.id, { ifExists: true }),
+              ? putRecord(writer, collection, write.record.id, write.record, { isCounted: false })
+              : deleteRecord(writer, collection, write.id, { ifExists: true, isCounted: false }),
           ),
         );
         return answers.length;

@@ -2,7 +2,7 @@ import type { SyncRecord } from '../../protocol/index.ts';
 import { SyncError } from '../../protocol/index.ts';
 import { isStorableText, jsonProblem } from '../../protocol/storable-values.ts';
 import { uuidv7 } from '../uuidv7.ts';
-import type { Idempotency, PlannedWrite, WriteAnswer, WriteBatcher } from './write-batcher.ts';
+import type { Idempotency, PlannedWrite, WriteAnswer, WriteBatcher, WriteOptions } from './write-batcher.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -24,7 +24,7 @@ export async function createRecord(
         throw new SyncError('already_exists', `${collection}/${id} already exists; use PUT or PATCH to change it`);
       return creation(fields, id);
     },
-    idempotency,
+    { idempotency },
   );
 }
 
@@ -38,12 +38,9 @@ export async function replaceRecord(
 ): Promise<WriteAnswer> {
   assertSameId(id, fields);
   assertStorable(collection, id, fields);
-  return writer.write(
-    collection,
-    id,
-    (current) => replacement(requireRecord(current, collection, id), fields, id),
+  return writer.write(collection, id, (current) => replacement(requireRecord(current, collection, id), fields, id), {
     idempotency,
-  );
+  });
 }
 
 /** Creates the record, or replaces it if it exists (the collection API's `put`), decided inside the write. */
@@ -52,11 +49,17 @@ export async function putRecord(
   collection: string,
   id: string,
   fields: Fields,
+  options: WriteOptions = {},
 ): Promise<WriteAnswer> {
   assertRecordId(id);
   assertSameId(id, fields);
   assertStorable(collection, id, fields);
-  return writer.write(collection, id, (current) => (current ? replacement(current, fields, id) : creation(fields, id)));
+  return writer.write(
+    collection,
+    id,
+    (current) => (current ? replacement(current, fields, id) : creation(fields, id)),
+    options,
+  );
 }
 
 /** Merges fields into a record and queues an `update` carrying only those fields. */
@@ -81,7 +84,7 @@ export async function patchRecord(
         mutation: { op: 'update', data, baseVersion: existing._version ?? null },
       };
     },
-    idempotency,
+    { idempotency },
   );
 }
 
@@ -90,7 +93,7 @@ export async function deleteRecord(
   writer: WriteBatcher,
   collection: string,
   id: string,
-  { ifExists = false, idempotency }: { ifExists?: boolean; idempotency?: Idempotency } = {},
+  { ifExists = false, ...options }: WriteOptions & { ifExists?: boolean } = {},
 ): Promise<WriteAnswer> {
   return writer.write(
     collection,
@@ -100,7 +103,7 @@ export async function deleteRecord(
       const existing = requireRecord(current, collection, id);
       return { record: null, mutation: { op: 'delete', baseVersion: existing._version ?? null } };
     },
-    idempotency,
+    options,
   );
 }
 

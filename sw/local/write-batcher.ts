@@ -26,11 +26,19 @@ export interface WriteAnswer extends LocalWriteResult {
   isReplay: boolean;
 }
 
+/** How a write is answered. */
+export interface WriteOptions {
+  idempotency?: Idempotency | undefined;
+  /** Whether the answer counts the record's pending mutations (default true); a bulk write skips that read. */
+  isCounted?: boolean;
+}
+
 interface WriteIntent {
   collection: string;
   id: string;
   plan: WritePlan;
   idempotency: Idempotency | undefined;
+  isCounted: boolean;
   resolve(answer: WriteAnswer): void;
   reject(error: unknown): void;
 }
@@ -54,10 +62,15 @@ export class WriteBatcher {
   }
 
   /** Queues one write; resolves once it is committed with its outbox entry. */
-  write(collection: string, id: string, plan: WritePlan, idempotency?: Idempotency): Promise<WriteAnswer> {
+  write(
+    collection: string,
+    id: string,
+    plan: WritePlan,
+    { idempotency, isCounted = true }: WriteOptions = {},
+  ): Promise<WriteAnswer> {
     return new Promise((resolve, reject) => {
       this.#db.records(collection); // an unknown collection fails now, alone
-      this.#queue.push({ collection, id, plan, idempotency, resolve, reject });
+      this.#queue.push({ collection, id, plan, idempotency, isCounted, resolve, reject });
       // Start after the current task, so writes issued together (a bulk write) share a batch.
       if (this.#queue.length === 1 && !this.#isDraining) queueMicrotask(() => void this.#drain());
     });
@@ -135,9 +148,13 @@ class BatchState {
 
   static async load(db: SyncDatabase, batch: WriteIntent[]): Promise<BatchState> {
     const byCollection = new Map<string, string[]>();
-    for (const { collection, id } of batch) byCollection.set(collection, [...(byCollection.get(collection) ?? []), id]);
+    for (const { collection, id } of batch) {
+      const ids = byCollection.get(collection);
+      if (ids) ids.push(id);
+      else byCollection.set(collection, [id]);
+    }
     const keys = batch.flatMap((intent) => (intent.idempotency ? [intent.idempotency.key] : []));
-    const pairs = [...byCollection].flatMap(([collection, ids]) => ids.map((id): [string, string] => [collection, id]));
+    const counted = batch.flatMap(({ collection, id, isCounted }) => (isCounted ? [[collection, id]] : []));
     const [records, pendingKeys, receipts, nextSeq] = await Promise.all([
       Promise.all(
         [...byCollection].map(async ([collection, ids]) => {
@@ -145,7 +162,7 @@ class BatchState {
           return ids.map((id, index): [string, SyncRecord | undefined] => [recordKey(collection, id), found[index]]);
         }),
       ),
-      db.outbox.where('[collection+recordId]').anyOf(pairs).keys(),
+      counted.length > 0 ? db.outbox.where('[collection+recordId]').anyOf(counted).keys() : [],
       keys.length > 0 ? db.receipts.bulkGet(keys) : [],
       db.getMeta<number>('nextSeq'),
     ]);

@@ -3,7 +3,7 @@ import type { BenchPageApi } from '../page-protocol.ts';
 import { bootstrapRaw, bootstrapWhileWriting, bootstrapWorker } from './bootstrap.ts';
 import { collectionsCall, rawEcho, statusCall } from './link-calls.ts';
 import { liveQueryLatency, startLiveQueries, stopLiveQueries } from './live-queries.ts';
-import { compareLists, getRaw, getViaFetch, listRaw, listViaFetch } from './reads.ts';
+import { compareLists, getRaw, getViaFetch, listRaw, listViaCollection, listViaFetch } from './reads.ts';
 import { pushOneByOne, queueWrites, replayQueued } from './replay.ts';
 import { connectWorker, syncClient } from './worker-client.ts';
 import {
@@ -28,6 +28,7 @@ window.bench = {
   bootstrapWorker,
   bootstrapWhileWriting,
   listViaFetch,
+  listViaCollection,
   listRaw,
   compareLists,
   getViaFetch,

@@ -3,9 +3,18 @@ import type { Measurement, SampleBudget } from '../page-protocol.ts';
 import { rawDatabase, rawOpenTodosPage } from './raw-database.ts';
 import { getTodo, listOpenTodos } from './rest-calls.ts';
 import { medianLatency } from './timing.ts';
+import { todoCollection } from './worker-client.ts';
 
 export async function listViaFetch(budget: SampleBudget): Promise<Measurement> {
   return { ms: await medianLatency(budget, listOpenTodos) };
+}
+
+/** The same query through the collection API: the query's cost without the `fetch` transport. */
+export async function listViaCollection(budget: SampleBudget): Promise<Measurement> {
+  const todos = todoCollection();
+  return {
+    ms: await medianLatency(budget, () => todos.list({ where: { done: false }, sort: '-createdAt', limit: 50 })),
+  };
 }
 
 export async function listRaw(budget: SampleBudget): Promise<Measurement> {
