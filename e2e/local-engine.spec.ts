@@ -1,22 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Mutation } from '../protocol/index.ts';
 import { evaluateQuery } from '../protocol/query-match.ts';
 import { parseQueryParams } from '../protocol/query-params.ts';
 import { readStore, restFetch } from './fixtures/browser.ts';
+import { recordProgress, seedServer } from './fixtures/seeding.ts';
 import { expect, test } from './fixtures/test.ts';
-
-const creates = (from: number, count: number): Mutation[] =>
-  Array.from({ length: count }, (_, i) => ({
-    seq: from + i,
-    id: `seed-${from + i}`,
-    collection: 'todos',
-    op: 'create',
-    recordId: `seed-${String(from + i).padStart(5, '0')}`,
-    data: { title: `seeded ${from + i}`, done: i % 3 === 0, createdAt: from + i },
-    baseVersion: null,
-    at: Date.now(),
-  }));
 
 test('a local write during a long pull is answered and pushed while the pull still runs', async ({
   app,
@@ -24,16 +12,9 @@ test('a local write during a long pull is answered and pushed while the pull sti
   faults,
 }) => {
   await app.evaluate(() => window.syncClient.pause());
-  for (let seq = 1; seq <= 5000; seq += 500) {
-    expect((await server.push({ clientId: 'seeder', mutations: creates(seq, 500) })).status).toBe(200);
-  }
-  await app.evaluate(() => {
-    const progress: { pulled: number; hasMore: boolean }[] = [];
-    (window as unknown as { progress: typeof progress }).progress = progress;
-    window.syncClient.on('progress', (event) => progress.push(event));
-  });
-  const lastProgress = () =>
-    app.evaluate(() => (window as unknown as { progress: { pulled: number; hasMore: boolean }[] }).progress.at(-1));
+  await seedServer(server, 5000);
+  const progressSeen = await recordProgress(app);
+  const lastProgress = async () => (await progressSeen()).at(-1);
   faults.delayRequests('/sync/pull', 400);
 
   await app.evaluate(() => window.syncClient.resume());

@@ -1,30 +1,13 @@
-import type { Mutation, PullResponse } from '../protocol/index.ts';
+import type { PullResponse } from '../protocol/index.ts';
 import { readStore, restFetch } from './fixtures/browser.ts';
+import { recordProgress, seedServer } from './fixtures/seeding.ts';
 import { expect, test } from './fixtures/test.ts';
-
-const creates = (from: number, count: number): Mutation[] =>
-  Array.from({ length: count }, (_, i) => ({
-    seq: from + i,
-    id: `seed-${from + i}`,
-    collection: 'todos',
-    op: 'create',
-    recordId: `seed-${String(from + i).padStart(5, '0')}`,
-    data: { title: `seeded ${from + i}`, done: false },
-    baseVersion: null,
-    at: Date.now(),
-  }));
 
 test('a bootstrap of 10,000 records arrives in pages and reports its progress', async ({ app, server, faults }) => {
   // Paused while the server fills up, so the records arrive in one bootstrap rather than with each poke.
   await app.evaluate(() => window.syncClient.pause());
-  for (let seq = 1; seq <= 10_000; seq += 500) {
-    expect((await server.push({ clientId: 'seeder', mutations: creates(seq, 500) })).status).toBe(200);
-  }
-  await app.evaluate(() => {
-    const progress: { pulled: number; hasMore: boolean }[] = [];
-    (window as unknown as { progress: typeof progress }).progress = progress;
-    window.syncClient.on('progress', (event) => progress.push(event));
-  });
+  await seedServer(server, 10_000);
+  const progressSeen = await recordProgress(app);
   const pullsBefore = faults.exchangesTo('/sync/pull').length;
 
   await app.evaluate(() => window.syncClient.resume());
@@ -38,9 +21,7 @@ test('a bootstrap of 10,000 records arrives in pages and reports its progress', 
   expect(pageSizes.reduce((sum, size) => sum + size, 0)).toBe(10_000);
   expect(pageSizes.length).toBeGreaterThanOrEqual(10);
   expect(Math.max(...pageSizes)).toBeLessThanOrEqual(1000);
-  const progress = await app.evaluate(
-    () => (window as unknown as { progress: { pulled: number; hasMore: boolean }[] }).progress,
-  );
+  const progress = await progressSeen();
   expect(progress.length).toBeGreaterThanOrEqual(10);
   expect(progress.at(-1)).toEqual({ pulled: 10_000, hasMore: false });
   expect(progress.map((event) => event.pulled)).toEqual(

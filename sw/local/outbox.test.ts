@@ -39,7 +39,7 @@ describe('local writes and the outbox', () => {
   });
 
   it('keeps the server version as the base of later changes', async () => {
-    await db.records('todos').put({ id: 't', title: 'synced', _version: 5 });
+    await db.records('todos').bulkPut([{ id: 't', title: 'synced', _version: 5 }]);
     const patched = await patchRecord(writer, 'todos', 't', { title: 'edited' });
     expect(patched.record).toEqual({ id: 't', title: 'edited', _version: 5 });
     expect((await peekOutbox(db, 1))[0]?.baseVersion).toBe(5);

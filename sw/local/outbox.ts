@@ -1,6 +1,6 @@
 import type { MutationOp, SyncRecord } from '../../protocol/index.ts';
 import { uuidv7 } from '../uuidv7.ts';
-import { type ChangeSet, noteChange } from './change-set.ts';
+import { type ChangeSet, noteChange, writeChanges } from './change-set.ts';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 
 export interface NewMutation {
@@ -75,11 +75,12 @@ export async function discardPending(db: SyncDatabase, seq: number): Promise<Cha
       .where('[collection+recordId]')
       .equals([entry.collection, entry.recordId])
       .toArray();
-    await db.outbox.bulkPut(sameRecord.filter((other) => other.seq >= seq).map(skipOf));
-    if (entry.before) await store.put(entry.before);
-    else await store.delete(entry.recordId);
     const changes: ChangeSet = new Map();
     noteChange(changes, entry.collection, entry.recordId, entry.before);
+    await Promise.all([
+      db.outbox.bulkPut(sameRecord.filter((other) => other.seq >= seq).map(skipOf)),
+      writeChanges(db, changes),
+    ]);
     return changes;
   });
 }

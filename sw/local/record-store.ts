@@ -31,24 +31,11 @@ export class RecordStore {
     return stored.map((record) => record && fromStored(record));
   }
 
-  async put(record: SyncRecord): Promise<void> {
-    await this.table.put(toStored(record, this.#fields));
-  }
-
   async bulkPut(records: SyncRecord[]): Promise<void> {
     if (records.length > 0) await this.table.bulkPut(records.map((record) => toStored(record, this.#fields)));
   }
 
-  async delete(id: string): Promise<void> {
-    await this.table.delete(id);
-  }
-
   async bulkDelete(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.table.bulkDelete(ids);
-  }
-
-  /** Every record, unsorted (for export and the reference evaluation in tests). */
-  async all(): Promise<SyncRecord[]> {
-    return (await this.table.toArray()).map(fromStored);
   }
 }
