@@ -41,7 +41,7 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
     collections: () => outcome(async () => [...runtime.config.collections]),
     get: (collection, id) => outcome(async () => (await (await space()).db.records(collection).get(id)) ?? null),
     list: (collection, query) =>
-      outcome(async () => (await queryRecords(await space(), collection, fromCollectionQuery(query))).records),
+      outcome(async () => queryRecords(await space(), collection, fromCollectionQuery(query))),
     write: (collection, op, id, fields = {}) =>
       outcome(async () => {
         const { writer } = await space();

@@ -37,10 +37,11 @@ export async function runQuery(
   table: Table<SyncRecord, string>,
   indexes: readonly IndexSpec[],
   query: RecordQuery,
+  { isTotalNeeded = true }: { isTotalNeeded?: boolean } = {},
 ): Promise<QueryResult<SyncRecord> & { plan: QueryPlan }> {
   const access = chooseAccess(indexes, query);
   // One transaction: the page and its total describe the same snapshot.
-  const result = await table.db.transaction('r', table, () => readAccess(table, access, query));
+  const result = await table.db.transaction('r', table, () => readAccess(table, access, query, isTotalNeeded));
   return { ...result, plan: { index: access.index, isScan: access.isScan } };
 }
 
@@ -292,6 +293,7 @@ async function readAccess(
   table: Table<SyncRecord, string>,
   access: Access,
   query: RecordQuery,
+  isTotalNeeded: boolean,
 ): Promise<QueryResult<SyncRecord>> {
   if (access.kind === 'ids') return evaluateStored(await table.bulkGet(access.ids), query);
   if (access.kind === 'scan') return evaluateStored(await table.toArray(), query);
@@ -306,19 +308,25 @@ async function readAccess(
   if (access.descending === null) {
     return evaluateStored((await Promise.all(access.ranges.map((range) => open(range).toArray()))).flat(), query);
   }
-  return walk(access.ranges, open, query);
+  return walk(access.ranges, open, query, isTotalNeeded);
 }
 
-/** Reads ranges walked in the query's order: exact ones up to offset + limit, the others whole to count them. */
+/**
+ * Reads ranges walked in the query's order: exact ones up to offset + limit, the others whole to
+ * count them. IndexedDB counts a range by walking it, so an exact range is counted only when the
+ * total is needed (a REST page's `X-Total-Count`); otherwise `total` means nothing.
+ */
 async function walk(
   ranges: readonly IndexRange[],
   open: (range: IndexRange) => Collection<SyncRecord, string>,
   query: RecordQuery,
+  isTotalNeeded: boolean,
 ): Promise<QueryResult<SyncRecord>> {
   const { offset, limit } = query;
+  const count = (range: IndexRange) => (isTotalNeeded ? open(range).count() : Promise.resolve(0));
   const only = ranges.length === 1 ? ranges[0] : undefined;
   if (only?.isExact && limit !== null) {
-    const [records, total] = await Promise.all([open(only).offset(offset).limit(limit).toArray(), open(only).count()]);
+    const [records, total] = await Promise.all([open(only).offset(offset).limit(limit).toArray(), count(only)]);
     return { records: records.map(fromStored), total };
   }
   const window = limit === null ? Number.POSITIVE_INFINITY : offset + limit;
@@ -327,7 +335,7 @@ async function walk(
   const parts = await Promise.all(
     ranges.map(async (range) => {
       if (range.isExact && limit !== null) {
-        const [records, total] = await Promise.all([open(range).limit(window).toArray(), open(range).count()]);
+        const [records, total] = await Promise.all([open(range).limit(window).toArray(), count(range)]);
         return { records, total };
       }
       const records = await open(range).toArray();

@@ -9,17 +9,22 @@ import { appendLog } from './sync-log.ts';
 const reportedScans = new WeakMap<object, Set<string>>();
 
 /**
- * Runs a query over a collection through the planner (REST lists, the collection API and live
- * queries alike). A query no declared index serves is still answered, by a scan, and the sync
- * log says so once per collection and query shape, naming the index that would serve it.
+ * A query of the collection API (and so of live queries): the records only, no total to count.
+ * Like REST lists, it goes through the planner; a query no declared index serves is still
+ * answered, by a scan, and the sync log says so once per collection and query shape.
  */
-export async function queryRecords(
+export async function queryRecords(space: UserSpace, collection: string, query: RecordQuery): Promise<SyncRecord[]> {
+  return (await run(space, collection, query, false)).records;
+}
+
+async function run(
   space: UserSpace,
   collection: string,
   query: RecordQuery,
+  isTotalNeeded: boolean,
 ): Promise<QueryResult<SyncRecord>> {
   const store = space.db.records(collection);
-  const { records, total, plan } = await runQuery(store.table, store.indexes, query);
+  const { records, total, plan } = await runQuery(store.table, store.indexes, query, { isTotalNeeded });
   if (plan.isScan && (query.where.length > 0 || query.sort.length > 0)) void reportScan(space, collection, query);
   return { records, total };
 }
@@ -31,7 +36,7 @@ export async function listRecords(
   url: URL,
 ): Promise<QueryResult<SyncRecord> & { link: string | null }> {
   const { query, page } = parseListParams(url.searchParams);
-  const result = await queryRecords(space, collection, query);
+  const result = await run(space, collection, query, true);
   return { ...result, link: page ? pageLinks(url, page, result.total) : null };
 }
 

@@ -10,7 +10,7 @@ import type { SyncTransport } from './sync-transport.ts';
 const PULL_PAGE_SIZE = 1000;
 
 /** Changes applied per transaction: small enough that a local write never waits long behind a pull. */
-const APPLY_CHUNK_SIZE = 250;
+const APPLY_CHUNK_SIZE = 100;
 
 export interface PullHooks extends Pick<SettleHooks, 'onChanged'> {
   onProgress(pulled: number, hasMore: boolean): void;

@@ -6,8 +6,8 @@ import { peekOutbox, pendingRecordKeys, recordKey, removeAcknowledged } from '..
 import { appendLog } from '../local/sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
-/** Mutations sent per push request; the server accepts up to 500. */
-const PUSH_BATCH_SIZE = 200;
+/** Mutations sent per push request: the reference server's default limit. A server with lower limits gets smaller batches. */
+const PUSH_BATCH_SIZE = 500;
 
 /** Where a sync run reports what it settled, batch by batch, so a later failure loses none of it. */
 export interface SettleHooks {
@@ -18,7 +18,8 @@ export interface SettleHooks {
 
 /**
  * Sends the outbox in `seq` order, batch by batch, until it is empty or `deadline` passes;
- * returns false when time ran out first.
+ * returns false when time ran out first. A batch the server refuses as too large (too many
+ * mutations, or too many bytes) is sent again in halves, so lower server limits never wedge the queue.
  */
 export async function pushOutbox(
   db: SyncDatabase,
@@ -27,19 +28,27 @@ export async function pushOutbox(
   deadline: number,
   hooks: SettleHooks,
 ): Promise<boolean> {
-  for (
-    let batch = await peekOutbox(db, PUSH_BATCH_SIZE);
-    batch.length > 0;
-    batch = await peekOutbox(db, PUSH_BATCH_SIZE)
-  ) {
+  let size = PUSH_BATCH_SIZE;
+  for (let batch = await peekOutbox(db, size); batch.length > 0; batch = await peekOutbox(db, size)) {
     if (Date.now() > deadline) return false;
-    const response = await pushBatch(db, transport, clientId, batch);
+    let response: PushResponse;
+    try {
+      response = await pushBatch(db, transport, clientId, batch);
+    } catch (error) {
+      if (!isTooLarge(error) || batch.length === 1) throw error;
+      size = Math.ceil(batch.length / 2);
+      continue;
+    }
     const { outcomes, changes } = await applyPushResponse(db, batch, response);
     if (outcomes.length > 0) hooks.onOutcomes(outcomes);
     if (changes.size > 0) hooks.onChanged(changes);
     await logBatch(db, batch, outcomes, response.lastAppliedSeq);
   }
   return true;
+}
+
+function isTooLarge(error: unknown): boolean {
+  return error instanceof SyncError && (error.code === 'too_many_mutations' || error.code === 'payload_too_large');
 }
 
 /** Logs a settled batch, with a line for each conflict and rejection. */
