@@ -39,3 +39,24 @@ describe('pushOutbox', () => {
     expect(await db.getMeta('lastAppliedSeq')).toBe(23);
   });
 });
+
+describe('a push pass', () => {
+  it('sends what was queued when it started, not writes made meanwhile', async () => {
+    const writer = new WriteBatcher(db, () => {});
+    let pushes = 0;
+    let lastAppliedSeq = 0;
+    const transport = {
+      push: async ({ mutations }: PushRequest): Promise<PushResponse> => {
+        pushes += 1;
+        // The app keeps writing while each push is on its way.
+        await putRecord(writer, 'todos', `during-${pushes}`, {});
+        lastAppliedSeq = mutations.at(-1)?.seq ?? lastAppliedSeq;
+        return { lastAppliedSeq, results: mutations.map(({ seq }) => ({ seq, status: 'applied' as const })) };
+      },
+    } as unknown as SyncTransport;
+    const hooks = { onOutcomes: () => {}, onChanged: () => {} };
+    expect(await pushOutbox(db, transport, 'c-1', Date.now() + 10_000, hooks)).toBe(true);
+    expect(pushes).toBe(1);
+    expect((await db.outbox.toArray()).map((entry) => entry.recordId)).toEqual(['during-1']);
+  });
+});

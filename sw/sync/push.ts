@@ -17,8 +17,8 @@ export interface SettleHooks {
 }
 
 /**
- * Sends the outbox in `seq` order, batch by batch, until it is empty or `deadline` passes;
- * returns false when time ran out first. A batch the server refuses as too large (too many
+ * Sends the outbox as it stands, in `seq` order, batch by batch, until that is done or `deadline`
+ * passes; returns false when time ran out first. A batch the server refuses as too large (too many
  * mutations, or too many bytes) is sent again in halves, so lower server limits never wedge the queue.
  */
 export async function pushOutbox(
@@ -28,8 +28,12 @@ export async function pushOutbox(
   deadline: number,
   hooks: SettleHooks,
 ): Promise<boolean> {
+  // What is queued now: writes made meanwhile wait for the next pass, so a client that keeps
+  // writing still gets to pull between passes.
+  const lastSeq = ((await db.outbox.orderBy('seq').lastKey()) as number | undefined) ?? 0;
+  const peek = async () => (await peekOutbox(db, size)).filter((entry) => entry.seq <= lastSeq);
   let size = PUSH_BATCH_SIZE;
-  for (let batch = await peekOutbox(db, size); batch.length > 0; batch = await peekOutbox(db, size)) {
+  for (let batch = await peek(); batch.length > 0; batch = await peek()) {
     if (Date.now() > deadline) return false;
     let response: PushResponse;
     try {
