@@ -243,13 +243,16 @@ function applyMutation(
   }
   // Deleting what is not there changes nothing: no tombstone for an id that never existed.
   if (mutation.op === 'delete' && !live) return { result: { seq: mutation.seq, status: 'applied', record: null } };
-  const client = resultOf(mutation, live);
-  // A write is stale when another writer changed the record after the version it was based on;
-  // the client's own earlier writes never make it stale.
+  const client = resultOf(mutation, stored);
+  // A write is stale when another writer changed the record after the version it was based on,
+  // and an update always is when another writer deleted the record: the strategy decides whether
+  // it may bring the record back. The client's own earlier writes never make it stale.
   const isConflict =
     stored !== null &&
     stored.writtenBy !== clientId &&
-    (mutation.op === 'create' ? live !== null : mutation.baseVersion !== null && mutation.baseVersion < stored.version);
+    (mutation.op === 'create'
+      ? live !== null
+      : stored.isDeleted || (mutation.baseVersion !== null && mutation.baseVersion < stored.version));
   const next = isConflict
     ? resolveConflict(context.collections.strategyFor(mutation.collection), {
         server: live?.data ?? null,
@@ -276,11 +279,14 @@ function applyMutation(
   };
 }
 
-/** The fields a mutation produces when nothing conflicts (null for a delete). */
-function resultOf(mutation: Mutation, live: StoredRecord | null): Record<string, unknown> | null {
+/**
+ * The fields a mutation produces when nothing conflicts (null for a delete). An update lands on
+ * the stored fields, a deleted record's last ones included: never does its patch alone become the record.
+ */
+function resultOf(mutation: Mutation, stored: StoredRecord | null): Record<string, unknown> | null {
   if (mutation.op === 'delete') return null;
   const data = clientFields(mutation.data ?? {});
-  return mutation.op === 'update' && live && !mutation.replace ? { ...live.data, ...data } : data;
+  return mutation.op === 'update' && stored && !mutation.replace ? { ...stored.data, ...data } : data;
 }
 
 /** The record a mutation names, if its names could be stored at all (a rejected mutation's may not). */

@@ -22,6 +22,8 @@ export interface StoredRecord extends RecordKey {
   /** Change numbers of its creation and of its latest change. */
   createdSeq: number;
   changeSeq: number;
+  /** The writer that created it (null for records stored before creators were kept). */
+  createdBy: string | null;
 }
 
 /** Map key of a record within a batch. */
@@ -38,6 +40,7 @@ interface RecordRow {
   written_at: number;
   created_seq: number;
   change_seq: number;
+  created_by: string | null;
 }
 
 /**
@@ -50,7 +53,8 @@ export async function readRecords(tx: Sql, owner: string, keys: RecordKey[]): Pr
   const rows = await tx.query<RecordRow>(
     `SELECT r.* FROM unnest($2::text[], $3::text[]) AS k(collection, id)
      CROSS JOIN LATERAL (
-       SELECT collection, id, data, version, deleted, written_by, written_seq, written_at, created_seq, change_seq
+       SELECT collection, id, data, version, deleted, written_by, written_seq, written_at, created_seq, change_seq,
+              created_by
        FROM syncworker_records WHERE owner = $1 AND collection = k.collection AND id = k.id LIMIT 1
      ) AS r`,
     [owner, keys.map((key) => key.collection), keys.map((key) => key.id)],
@@ -69,12 +73,17 @@ export async function readRecords(tx: Sql, owner: string, keys: RecordKey[]): Pr
         writtenAt: Number(row.written_at),
         createdSeq: Number(row.created_seq),
         changeSeq: Number(row.change_seq),
+        createdBy: row.created_by,
       },
     ]),
   );
 }
 
-/** The state after writing `data` (null deletes) over `previous`, at change number `changeSeq`. */
+/**
+ * The state after writing `data` (null deletes) over `previous`, at change number `changeSeq`.
+ * A tombstone keeps the record's last fields, so that a conflict strategy letting a later update
+ * win over the deletion brings back the whole record, not just the update's fields.
+ */
 export function nextState(
   previous: StoredRecord | null,
   change: RecordKey & {
@@ -89,7 +98,7 @@ export function nextState(
   return {
     collection: change.collection,
     id: change.id,
-    data: change.data ?? {},
+    data: change.data ?? previous?.data ?? {},
     version: (previous?.version ?? 0) + 1,
     isDeleted: change.data === null,
     writtenBy: change.writtenBy,
@@ -97,6 +106,7 @@ export function nextState(
     writtenAt: change.writtenAt,
     createdSeq: isCreation ? change.changeSeq : (previous?.createdSeq ?? change.changeSeq),
     changeSeq: change.changeSeq,
+    createdBy: isCreation ? change.writtenBy : (previous?.createdBy ?? null),
   };
 }
 
@@ -106,12 +116,14 @@ export async function writeRecords(tx: Sql, owner: string, records: StoredRecord
   const column = <T>(pick: (record: StoredRecord) => T) => records.map(pick);
   await tx.query(
     `INSERT INTO syncworker_records
-       (owner, collection, id, data, version, deleted, change_seq, created_seq, written_by, written_seq, written_at)
+       (owner, collection, id, data, version, deleted, change_seq, created_seq, written_by, written_seq, written_at,
+        created_by)
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::boolean[],
-                              $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[])
+                              $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[], $12::text[])
      ON CONFLICT (owner, collection, id) DO UPDATE SET data = EXCLUDED.data, version = EXCLUDED.version,
        deleted = EXCLUDED.deleted, change_seq = EXCLUDED.change_seq, created_seq = EXCLUDED.created_seq,
-       written_by = EXCLUDED.written_by, written_seq = EXCLUDED.written_seq, written_at = EXCLUDED.written_at`,
+       written_by = EXCLUDED.written_by, written_seq = EXCLUDED.written_seq, written_at = EXCLUDED.written_at,
+       created_by = EXCLUDED.created_by`,
     [
       owner,
       column((r) => r.collection),
@@ -124,6 +136,7 @@ export async function writeRecords(tx: Sql, owner: string, records: StoredRecord
       column((r) => r.writtenBy),
       column((r) => r.writtenSeq),
       column((r) => r.writtenAt),
+      column((r) => r.createdBy),
     ],
   );
 }

@@ -52,10 +52,12 @@ const SCHEMA = [
     written_by text NOT NULL,
     written_seq bigint,
     written_at bigint NOT NULL,
+    created_by text,
     PRIMARY KEY (owner, collection, id)
   )`,
-  // Databases created before ids were scoped to their user, and before written_seq.
+  // Databases created before ids were scoped to their user, before written_seq, and before created_by.
   'ALTER TABLE syncworker_records ADD COLUMN IF NOT EXISTS written_seq bigint',
+  'ALTER TABLE syncworker_records ADD COLUMN IF NOT EXISTS created_by text',
   `DO $$ BEGIN
     IF (SELECT indnatts FROM pg_index WHERE indrelid = 'syncworker_records'::regclass AND indisprimary) = 2 THEN
       ALTER TABLE syncworker_records DROP CONSTRAINT syncworker_records_pkey, ADD PRIMARY KEY (owner, collection, id);
