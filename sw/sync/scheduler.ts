@@ -30,7 +30,9 @@ export type RunResult = { isComplete: boolean };
 export class SyncScheduler {
   readonly #run: () => Promise<RunResult>;
   readonly #onChange: (state: SchedulerState, error: unknown) => void;
-  #current: Promise<boolean> | null = null;
+  #current: Promise<void> | null = null;
+  /** Requests the next run to start will serve. */
+  #waiting: ((isOk: boolean) => void)[] = [];
   #isRunRequested = false;
   #forcedRequest: RequestOptions | null = null;
   #serverWaitUntil = 0;
@@ -48,21 +50,22 @@ export class SyncScheduler {
     this.#onChange = onChange;
   }
 
-  /** Asks for a sync; resolves to whether the runs it joined succeeded. */
+  /** Asks for a sync; resolves to whether the run that serves it (the next to start) succeeded. */
   request(options: RequestOptions = {}): Promise<boolean> {
     if (!this.#mayRun(options)) return Promise.resolve(false);
+    const served = new Promise<boolean>((resolve) => this.#waiting.push(resolve));
     if (this.#current) {
       this.#isRunRequested = true;
       // A forced request must see a run that started after it, even if the current one fails.
       if (options.force) this.#forcedRequest = options;
-      return this.#current;
+      return served;
     }
     this.#current = this.#loop().finally(() => {
       this.#current = null;
       this.#changed(null);
     });
     this.#changed(null);
-    return this.#current;
+    return served;
   }
 
   pause(reason: PauseReason): void {
@@ -96,9 +99,11 @@ export class SyncScheduler {
     };
   }
 
-  async #loop(): Promise<boolean> {
+  async #loop(): Promise<void> {
     let isOk = true;
     do {
+      const served = this.#waiting;
+      this.#waiting = [];
       this.#isRunRequested = false;
       this.#forcedRequest = null;
       this.#clearRetry();
@@ -115,10 +120,12 @@ export class SyncScheduler {
         this.#failed(error);
         isOk = false;
       }
+      for (const resolve of served) resolve(isOk);
     } while (
       this.#forcedRequest ? this.#mayRun(this.#forcedRequest) : this.#isRunRequested && isOk && this.#mayRun({})
     );
-    return isOk;
+    // Requests made during the last run that no run will follow (it failed, or backoff holds).
+    for (const resolve of this.#waiting.splice(0)) resolve(isOk);
   }
 
   #mayRun({ force = false, ignoreRetryAfter = false }: RequestOptions): boolean {
