@@ -31,6 +31,8 @@ test('the devtools panel shows every view as text and acts on the outbox and dea
   // A conflict, a rejection, then pending changes made while sync is paused from the panel.
   await todos(page).put({ id: 'c1', title: 'conflicted' });
   await expect.poll(() => readStore(page, 'outbox')).toHaveLength(0);
+  // Paused, so the other device's change is not pulled before the local edit that conflicts with it.
+  await page.evaluate(() => window.syncClient.pause());
   await server.push({
     clientId: 'other',
     mutations: [
@@ -47,6 +49,7 @@ test('the devtools panel shows every view as text and acts on the outbox and dea
     ],
   });
   await todos(page).patch('c1', { title: 'mine' });
+  await page.evaluate(() => window.syncClient.resume());
   // One push at a time, so the log reads the same in every run.
   await expect.poll(() => readStore(page, 'outbox')).toHaveLength(0);
   await todos(page).put({ id: 'd1', title: 42 });
