@@ -12,7 +12,7 @@ import { applyPush } from './push.ts';
 import { serveStaticFiles } from './static-files.ts';
 import { openStorage, type Storage } from './storage.ts';
 import { parsePullRequest, parsePushRequest } from './validation.ts';
-import { pullWatermelon, pushWatermelon } from './watermelon.ts';
+import { DEFAULT_MAX_WATERMELON_PUSH_BYTES, handleWatermelon } from './watermelon.ts';
 
 export interface ServerOptions {
   /** `memory`, a folder for the embedded PGlite database, or a `postgres://` URL. Default: `./.syncworker-data`. */
@@ -29,6 +29,11 @@ export interface ServerOptions {
   maxMutationsPerPush?: number;
   /** Largest record, as JSON. Default: 256 KiB. */
   maxRecordBytes?: number;
+  /**
+   * Largest WatermelonDB push body (`POST /sync/watermelon`): WatermelonDB sends all of a client's
+   * offline changes in one request, so it needs more room than `maxBodyBytes`. Default: 16 MiB.
+   */
+  maxWatermelonPushBytes?: number;
   /**
    * Longest a write waits behind the same user's earlier writes (it holds no database
    * connection meanwhile) before it is answered 429 `rate_limited` with `Retry-After`. Default: 10 s.
@@ -69,6 +74,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxMutations = options.maxMutationsPerPush ?? 500;
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
+  const maxWatermelonPushBytes = options.maxWatermelonPushBytes ?? DEFAULT_MAX_WATERMELON_PUSH_BYTES;
   const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir) : null;
   let httpServer: Server | null = null;
   let inFlight = 0;
@@ -105,11 +111,8 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
         pokes.open(owner, response);
         return true;
       case 'GET /sync/watermelon':
-        sendJson(response, 200, await pullWatermelon(context, lastPulledAt(url, true)));
-        return true;
       case 'POST /sync/watermelon':
-        await pushWatermelon(context, lastPulledAt(url, false) ?? 0, await readJsonBody(request, maxBodyBytes));
-        sendJson(response, 200, {});
+        await handleWatermelon(request, response, url, { ...context, maxPushBytes: maxWatermelonPushBytes });
         return true;
     }
     const isKnownPath = ['/sync/push', '/sync/pull', '/sync/events', '/sync/watermelon'].includes(pathname);
@@ -185,16 +188,6 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
       await storage.close();
     },
   };
-}
-
-function lastPulledAt(url: URL, isNullable: boolean): number | null {
-  const value = url.searchParams.get('last_pulled_at');
-  if ((value === null || value === 'null' || value === '') && isNullable) return null;
-  const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) {
-    throw new SyncError('invalid_query', 'last_pulled_at must be the timestamp of a previous pull (or null on a pull)');
-  }
-  return number;
 }
 
 /** Sets CORS headers for allowed origins; answers preflight requests itself (returns true then). */

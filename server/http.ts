@@ -19,10 +19,17 @@ export function requestUrl(request: IncomingMessage): URL {
   }
 }
 
-/** Reads a JSON body of at most `limitBytes`; throws 413, 415 or 400 errors with codes. */
-export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+/**
+ * Reads a JSON body of at most `limitBytes`; throws 413, 415 or 400 errors with codes. With
+ * `isAnyContentType`, the body is read as JSON whatever its `Content-Type` says (or lacks).
+ */
+export async function readJsonBody(
+  request: IncomingMessage,
+  limitBytes: number,
+  { isAnyContentType = false } = {},
+): Promise<unknown> {
   const contentType = request.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(contentType)) {
+  if (!isAnyContentType && !/^application\/json\b/i.test(contentType)) {
     throw new SyncError('unsupported_media_type', `Send the body as application/json, not "${contentType}"`);
   }
   const declared = Number(request.headers['content-length'] ?? 0);

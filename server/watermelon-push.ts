@@ -1,0 +1,301 @@
+import { SyncError } from '../protocol/index.ts';
+import { printable } from '../protocol/storable-values.ts';
+import { type ConflictStrategy, resolveConflict } from './conflicts.ts';
+import {
+  keyOf,
+  latestChangeSeq,
+  nextState,
+  type RecordKey,
+  readRecords,
+  reserveChangeSeqs,
+  type StoredRecord,
+  toRecord,
+  writeRecords,
+} from './records.ts';
+import { dataExceptionCode, POKE_CHANNEL } from './storage.ts';
+import { clientFields, mutationProblem } from './validation.ts';
+import {
+  type Fields,
+  isWatermelonColumn,
+  isWatermelonId,
+  seenThrough,
+  type TableChanges,
+  type WatermelonContext,
+  type WatermelonQuery,
+  watermelonWriter,
+} from './watermelon-protocol.ts';
+
+/** Records applied per transaction: one turn of the user's writes, short enough not to hold up anyone. */
+export const PUSH_CHUNK_SIZE = 500;
+/** Most conflicting records a refused push lists. */
+const MAX_LISTED_CONFLICTS = 100;
+
+/** One record of a push: its fields to write (all of them, as WatermelonDB sends), or null to delete. */
+interface RecordChange extends RecordKey {
+  op: 'create' | 'update' | 'delete';
+  fields: Fields | null;
+}
+
+/** What a push does to one record, decided against the stored state. */
+type Decision =
+  | { kind: 'skip' }
+  | { kind: 'write'; change: RecordChange; stored: StoredRecord | null; data: Fields | null }
+  | { kind: 'conflict'; change: RecordChange; stored: StoredRecord };
+
+/**
+ * `POST /sync/watermelon`: applies a client's changes, following WatermelonDB's backend rules.
+ * The push is refused with `409 conflict` (listing the records and their server state) when a
+ * record it touches changed after `lastPulledAt`, or when it updates a record deleted on the
+ * server and the collection's strategy keeps the deletion; a deletion the client has pulled
+ * already is announced again, so that its next pull brings it. Deleting a deleted or unknown
+ * record does nothing; creating an existing record updates it; updating an unknown one creates it.
+ *
+ * A push of up to `PUSH_CHUNK_SIZE` records is one transaction. A larger one is checked whole
+ * first, then applied chunk by chunk, each chunk a turn of the user's writes, so it never holds
+ * the database or the user's other writes for long: a write of the same user that lands between
+ * two chunks and conflicts with a later one leaves the earlier chunks applied (the client pulls
+ * and pushes again, which settles it).
+ */
+export async function pushWatermelon(context: WatermelonContext, query: WatermelonQuery, body: unknown): Promise<void> {
+  if (!query.lastPulledAt) {
+    throw new SyncError('invalid_query', 'last_pulled_at must be the timestamp of the pull made before this push');
+  }
+  const changes = await parseChanges(context, body);
+  const since = seenThrough(query.lastPulledAt, await latestChangeSeq(context.storage, context.owner));
+  if (since === null) {
+    throw new SyncError(
+      'unknown_timestamp',
+      `last_pulled_at ${query.lastPulledAt} was never issued by this server to this user; pull (a full resync), then push`,
+    );
+  }
+  const writer = watermelonWriter(query.clientId);
+  const chunks: RecordChange[][] = [];
+  for (let start = 0; start < changes.length; start += PUSH_CHUNK_SIZE) {
+    chunks.push(changes.slice(start, start + PUSH_CHUNK_SIZE));
+  }
+  if (chunks.length > 1) {
+    const conflicts: Conflict[] = [];
+    for (const chunk of chunks) conflicts.push(...(await settleChunk(context, since, chunk, writer, false)));
+    if (conflicts.length > 0) throw conflictError(conflicts, query.lastPulledAt, 0);
+  }
+  for (const [index, chunk] of chunks.entries()) {
+    const conflicts = await settleChunk(context, since, chunk, writer, true);
+    if (conflicts.length > 0) throw conflictError(conflicts, query.lastPulledAt, index * PUSH_CHUNK_SIZE);
+  }
+}
+
+type Conflict = Extract<Decision, { kind: 'conflict' }>;
+
+/**
+ * Decides a chunk in one transaction, in the user's turn. Without conflicts it writes the chunk
+ * (when `isWriting`); with conflicts it writes only the re-announced deletions and returns them.
+ */
+async function settleChunk(
+  context: WatermelonContext,
+  since: number,
+  chunk: RecordChange[],
+  writer: string,
+  isWriting: boolean,
+): Promise<Conflict[]> {
+  const { owner } = context;
+  const work = context.storage.transaction(
+    async (tx) => {
+      const records = await readRecords(tx, owner, chunk);
+      const now = Date.now();
+      const decisions = chunk.map((change) =>
+        decide(
+          change,
+          records.get(keyOf(change)) ?? null,
+          since,
+          context.collections.strategyFor(change.collection),
+          now,
+        ),
+      );
+      const conflicts = decisions.filter((decision): decision is Conflict => decision.kind === 'conflict');
+      const states: StoredRecord[] = [];
+      let changeSeq = 0;
+      const reserve = async (count: number) => {
+        if (count > 0) changeSeq = await reserveChangeSeqs(tx, owner, count);
+      };
+      if (conflicts.length > 0) {
+        // A deletion this client pulled already gets a new change number, so its next pull brings it again.
+        const pulled = conflicts.filter(({ stored }) => stored.isDeleted && stored.changeSeq <= since);
+        await reserve(pulled.length);
+        for (const { stored } of pulled) {
+          changeSeq += 1;
+          states.push({ ...stored, version: stored.version + 1, changeSeq });
+        }
+      } else if (isWriting) {
+        const writes = decisions.filter((decision) => decision.kind === 'write');
+        await reserve(writes.length);
+        for (const { change, stored, data } of writes) {
+          changeSeq += 1;
+          states.push(
+            nextState(stored, { ...change, data, changeSeq, writtenBy: writer, writtenSeq: null, writtenAt: now }),
+          );
+        }
+      }
+      await writeRecords(tx, owner, states);
+      if (states.length > 0) await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, owner]);
+      return conflicts;
+    },
+    { lockKey: `owner:${owner}` },
+  );
+  return work.catch((error: unknown) => {
+    const sqlState = dataExceptionCode(error);
+    if (!sqlState) throw error;
+    throw new SyncError('invalid_record', `The database cannot store a record of this push (SQLSTATE ${sqlState})`);
+  });
+}
+
+/** WatermelonDB's push rules for one record, against its stored state (a tombstone once deleted). */
+export function decide(
+  change: RecordChange,
+  stored: StoredRecord | null,
+  since: number,
+  strategy: ConflictStrategy,
+  now: number,
+): Decision {
+  const isChangedSince = stored !== null && stored.changeSeq > since;
+  if (change.op === 'delete') {
+    // Deleting what is deleted or was never there is no error: the push that deleted it may have
+    // lost its answer, or another client deleted it between this client's pull and push.
+    if (!stored || stored.isDeleted) return { kind: 'skip' };
+    return isChangedSince ? { kind: 'conflict', change, stored } : { kind: 'write', change, stored, data: null };
+  }
+  const fields = change.fields ?? {};
+  if (!stored) return { kind: 'write', change, stored, data: fields };
+  if (!stored.isDeleted) {
+    return isChangedSince
+      ? { kind: 'conflict', change, stored }
+      : { kind: 'write', change, stored, data: { ...stored.data, ...fields } };
+  }
+  // A record created again under an id deleted before the client's last pull is a new record.
+  if (change.op === 'create' && !isChangedSince) return { kind: 'write', change, stored, data: fields };
+  // A write to a record deleted on the server: the deletion wins unless the strategy lets the write bring it back.
+  const resolved = resolveConflict(strategy, {
+    server: null,
+    serverAt: stored.writtenAt,
+    mutation: {
+      seq: 0,
+      id: 'watermelon',
+      collection: change.collection,
+      op: 'update',
+      recordId: change.id,
+      data: fields,
+      baseVersion: null,
+      at: now,
+    },
+    client: { ...stored.data, ...fields },
+  });
+  return resolved ? { kind: 'write', change, stored, data: resolved } : { kind: 'conflict', change, stored };
+}
+
+/** The refusal of a push, listing the conflicting records with their server state (null: deleted). */
+function conflictError(conflicts: Conflict[], lastPulledAt: number, applied: number): SyncError {
+  const [first] = conflicts;
+  const names = first
+    ? `${first.change.collection}/${first.change.id}${conflicts.length > 1 ? ' and others' : ''}`
+    : '';
+  const outcome = applied > 0 ? `its first ${applied} records were applied, the rest not` : 'nothing of it was applied';
+  return new SyncError(
+    'conflict',
+    `${conflicts.length} record(s) of this push (${names}) changed on the server after ${lastPulledAt}; ${outcome}. Pull, then push again`,
+    {
+      conflicts: conflicts.slice(0, MAX_LISTED_CONFLICTS).map(({ change, stored }) => ({
+        collection: change.collection,
+        recordId: change.id,
+        record: stored.isDeleted ? null : toRecord(stored.id, stored.data, stored.version),
+      })),
+    },
+  );
+}
+
+/** Records checked between two yields to the event loop, so a large push never stalls other requests. */
+const CHECKS_PER_TURN = 1000;
+
+/**
+ * Checks a whole push before anything is written; a malformed one is refused with a 400 and
+ * nothing applied. Fields that are no valid WatermelonDB column, or that the collection's schema
+ * does not know, are dropped (WatermelonDB sends all its columns, local ones too); `_status` and
+ * `_changed` too. A record named twice counts as its last mention.
+ */
+async function parseChanges(context: WatermelonContext, body: unknown): Promise<RecordChange[]> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new SyncError(
+      'invalid_body',
+      'The body must be the changes object: { table: { created, updated, deleted } }',
+    );
+  }
+  const changes = new Map<string, RecordChange>();
+  let checked = 0;
+  for (const [collection, table] of Object.entries(body as Record<string, Partial<TableChanges>>)) {
+    if (!context.collections.isKnown(collection)) {
+      throw new SyncError('unknown_collection', `Unknown collection "${printable(collection)}"`);
+    }
+    const { created = [], updated = [], deleted = [] } = table ?? {};
+    if (![created, updated, deleted].every(Array.isArray)) {
+      throw new SyncError('invalid_body', `${printable(collection)}: created, updated and deleted must be arrays`);
+    }
+    const entries = [
+      ...created.map((record) => ['create', record] as const),
+      ...updated.map((record) => ['update', record] as const),
+      ...deleted.map((id) => ['delete', id] as const),
+    ];
+    for (const [op, entry] of entries) {
+      if (++checked % CHECKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      const change = checkedChange(context, collection, op, entry);
+      changes.set(keyOf(change), change);
+    }
+  }
+  return [...changes.values()];
+}
+
+function checkedChange(
+  context: WatermelonContext,
+  collection: string,
+  op: RecordChange['op'],
+  entry: unknown,
+): RecordChange {
+  const isRecord = op !== 'delete';
+  if (isRecord && (typeof entry !== 'object' || entry === null || Array.isArray(entry))) {
+    throw new SyncError('invalid_body', `${collection}: created and updated must hold records (objects with an id)`);
+  }
+  const id = isRecord ? (entry as { id?: unknown }).id : entry;
+  if (!isWatermelonId(id)) {
+    throw new SyncError(
+      'invalid_id',
+      `${collection}: record id "${printable(id)}" must be 1-200 letters, digits, "_", "-" or "." (the characters WatermelonDB's ids may hold)`,
+    );
+  }
+  const fields = isRecord ? columnsOf(context, collection, entry as Fields) : null;
+  const problem = mutationProblem(
+    {
+      seq: 1,
+      id: 'watermelon',
+      collection,
+      op,
+      recordId: id,
+      baseVersion: null,
+      at: 0,
+      ...(fields ? { data: fields } : {}),
+    },
+    context.collections,
+    context.maxRecordBytes,
+  );
+  if (problem) throw problem;
+  return { collection, id, op, fields };
+}
+
+/** The record's fields the server keeps: valid column names the collection accepts. */
+function columnsOf(context: WatermelonContext, collection: string, record: Fields): Fields {
+  const fields: Fields = {};
+  for (const [column, value] of Object.entries(clientFields(record))) {
+    if (!isWatermelonColumn(column)) continue;
+    // Asked one field at a time, the schema answers `unknown_field` for a field it does not know.
+    if (context.collections.recordProblem(collection, 'update', { [column]: value })?.code === 'unknown_field')
+      continue;
+    fields[column] = value;
+  }
+  return fields;
+}
