@@ -75,14 +75,25 @@ export async function pushWatermelon(context: WatermelonContext, query: Watermel
   }
   if (chunks.length > 1) {
     const conflicts: Conflict[] = [];
-    for (const chunk of chunks) conflicts.push(...(await settleChunk(context, since, chunk, writer, false)));
+    for (const chunk of chunks) {
+      conflicts.push(...(await settleChunk(context, since, chunk, writer, false)));
+      await letOthersIn();
+    }
     if (conflicts.length > 0) throw conflictError(conflicts, query.lastPulledAt, 0);
   }
   for (const [index, chunk] of chunks.entries()) {
     const conflicts = await settleChunk(context, since, chunk, writer, true);
     if (conflicts.length > 0) throw conflictError(conflicts, query.lastPulledAt, index * PUSH_CHUNK_SIZE);
+    await letOthersIn();
   }
 }
+
+/**
+ * Waits for the event loop to take in what arrived meanwhile. Chained database work settles in
+ * promise callbacks alone (PGlite runs in this thread), so without this wait no request, not even
+ * `/health`, would be read until the whole push is done.
+ */
+const letOthersIn = () => new Promise((resolve) => setImmediate(resolve));
 
 type Conflict = Extract<Decision, { kind: 'conflict' }>;
 
@@ -243,7 +254,7 @@ async function parseChanges(context: WatermelonContext, body: unknown): Promise<
       ...deleted.map((id) => ['delete', id] as const),
     ];
     for (const [op, entry] of entries) {
-      if (++checked % CHECKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (++checked % CHECKS_PER_TURN === 0) await letOthersIn();
       const change = checkedChange(context, collection, op, entry);
       changes.set(keyOf(change), change);
     }
