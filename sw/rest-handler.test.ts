@@ -78,6 +78,25 @@ describe('the REST handler', () => {
     expect([reused.status, (await reused.json()).error.code]).toEqual([422, 'idempotency_key_reused']);
   });
 
+  it('keeps X-Total-Count true across writes while paging reuses the count', async () => {
+    const list = async () => {
+      const answer = await handleRestRequest(
+        new Request('https://app.test/api/todos?_sort=id&_limit=1'),
+        collection,
+        space,
+        0,
+      );
+      return [answer.headers.get('X-Total-Count'), ((await answer.json()) as { id: string }[]).map((r) => r.id)];
+    };
+    await send('POST', collection, { id: 'a' });
+    expect(await list()).toEqual(['1', ['a']]);
+    await send('POST', collection, { id: 'b' });
+    expect(await list()).toEqual(['2', ['a']]);
+    expect(await list()).toEqual(['2', ['a']]);
+    await send('DELETE', record('a'));
+    expect(await list()).toEqual(['1', ['b']]);
+  });
+
   it('refuses unsupported methods with 405', async () => {
     expect((await send('DELETE', collection)).status).toBe(405);
     expect((await send('POST', record('a'), {})).status).toBe(405);

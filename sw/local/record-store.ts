@@ -12,6 +12,7 @@ export class RecordStore {
   readonly table: Table<SyncRecord, string>;
   readonly indexes: readonly IndexSpec[];
   readonly #fields: string[];
+  #version = 0;
 
   constructor(name: string, table: Table<SyncRecord, string>, indexes: readonly IndexSpec[]) {
     this.name = name;
@@ -31,11 +32,20 @@ export class RecordStore {
     return stored.map((record) => record && fromStored(record));
   }
 
+  /** Moves on with every write to the collection (the worker is its only writer): what was counted at a version still holds. */
+  get version(): number {
+    return this.#version;
+  }
+
   async bulkPut(records: SyncRecord[]): Promise<void> {
-    if (records.length > 0) await this.table.bulkPut(records.map((record) => toStored(record, this.#fields)));
+    if (records.length === 0) return;
+    this.#version += 1;
+    await this.table.bulkPut(records.map((record) => toStored(record, this.#fields)));
   }
 
   async bulkDelete(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.table.bulkDelete(ids);
+    if (ids.length === 0) return;
+    this.#version += 1;
+    await this.table.bulkDelete(ids);
   }
 }
