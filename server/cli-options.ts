@@ -18,6 +18,8 @@ export const USAGE = `Usage: syncworker serve [options]
   --jwt-audience <aud>     required audience
   --jwt-issuer <iss>       required issuer
   --collections <file>     schema.json: collections, fields, required fields, conflict strategy
+  --max-watermelon-push-bytes <n>
+                           largest WatermelonDB push body (default 16777216: 16 MiB)
   --cors <origins>         origins allowed to call from browsers, comma-separated, or *
   --static <folder>        also serve an app's files from this folder`;
 
@@ -39,6 +41,7 @@ export async function parseServeArgs(
       'jwt-audience': { type: 'string' },
       'jwt-issuer': { type: 'string' },
       collections: { type: 'string' },
+      'max-watermelon-push-bytes': { type: 'string' },
       cors: { type: 'string' },
       static: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -51,6 +54,14 @@ export async function parseServeArgs(
   const options: ServerOptions = { db: values.db, auth: authOptions(values), logger: jsonLogger };
   if (values.collections) {
     options.collections = JSON.parse(await readFile(values.collections, 'utf8')) as CollectionSchemas;
+  }
+  const maxWatermelonPushBytes = values['max-watermelon-push-bytes'];
+  if (maxWatermelonPushBytes !== undefined) {
+    const bytes = Number(maxWatermelonPushBytes);
+    if (!Number.isSafeInteger(bytes) || bytes < 1) {
+      throw new Error(`--max-watermelon-push-bytes must be a number of bytes, not "${maxWatermelonPushBytes}"`);
+    }
+    options.maxWatermelonPushBytes = bytes;
   }
   if (values.cors) options.allowedOrigins = values.cors === '*' ? '*' : values.cors.split(',');
   if (values.static) options.staticDir = values.static;

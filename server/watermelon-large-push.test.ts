@@ -1,5 +1,6 @@
 import { appSchema, tableSchema } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseServeArgs } from './cli-options.ts';
 import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
 import { signHs256, validClaims } from './test-tokens.ts';
 import { WatermelonTestClient, watermelonErrors } from './watermelon-test-clients.ts';
@@ -137,5 +138,13 @@ describe.each(TEST_BACKENDS)('large WatermelonDB pushes on $name', (backend) => 
     } finally {
       await small.close();
     }
+  });
+});
+
+describe('syncworker serve --max-watermelon-push-bytes', () => {
+  it('sets the limit, and refuses what is no number of bytes', async () => {
+    const parsed = await parseServeArgs(['serve', '--max-watermelon-push-bytes', '67108864']);
+    expect(parsed?.options.maxWatermelonPushBytes).toBe(67_108_864);
+    await expect(parseServeArgs(['serve', '--max-watermelon-push-bytes', '16MB'])).rejects.toThrow(/number of bytes/);
   });
 });

@@ -26,7 +26,7 @@ import {
 } from './watermelon-protocol.ts';
 
 /** Records applied per transaction: one turn of the user's writes, short enough not to hold up anyone. */
-export const PUSH_CHUNK_SIZE = 500;
+const PUSH_CHUNK_SIZE = 500;
 /** Most conflicting records a refused push lists. */
 const MAX_LISTED_CONFLICTS = 100;
 
@@ -123,31 +123,37 @@ async function settleChunk(
         ),
       );
       const conflicts = decisions.filter((decision): decision is Conflict => decision.kind === 'conflict');
-      const states: StoredRecord[] = [];
-      let changeSeq = 0;
-      const reserve = async (count: number) => {
-        if (count > 0) changeSeq = await reserveChangeSeqs(tx, owner, count);
-      };
-      if (conflicts.length > 0) {
-        // A deletion this client pulled already gets a new change number, so its next pull brings it again.
-        const pulled = conflicts.filter(({ stored }) => stored.isDeleted && stored.changeSeq <= since);
-        await reserve(pulled.length);
-        for (const { stored } of pulled) {
-          changeSeq += 1;
-          states.push({ ...stored, version: stored.version + 1, changeSeq });
-        }
-      } else if (isWriting) {
-        const writes = decisions.filter((decision) => decision.kind === 'write');
-        await reserve(writes.length);
-        for (const { change, stored, data } of writes) {
-          changeSeq += 1;
-          states.push(
-            nextState(stored, { ...change, data, changeSeq, writtenBy: writer, writtenSeq: null, writtenAt: now }),
-          );
-        }
+      // Each new state, given its change number. With conflicts, only a deletion this client has
+      // pulled already changes: a new change number, so that its next pull brings it again.
+      const states: ((changeSeq: number) => StoredRecord)[] =
+        conflicts.length > 0
+          ? conflicts
+              .filter(({ stored }) => stored.isDeleted && stored.changeSeq <= since)
+              .map(({ stored }) => (changeSeq) => ({ ...stored, version: stored.version + 1, changeSeq }))
+          : decisions.flatMap((decision) =>
+              isWriting && decision.kind === 'write'
+                ? [
+                    (changeSeq: number) =>
+                      nextState(decision.stored, {
+                        ...decision.change,
+                        data: decision.data,
+                        changeSeq,
+                        writtenBy: writer,
+                        writtenSeq: null,
+                        writtenAt: now,
+                      }),
+                  ]
+                : [],
+            );
+      if (states.length > 0) {
+        const before = await reserveChangeSeqs(tx, owner, states.length);
+        await writeRecords(
+          tx,
+          owner,
+          states.map((state, index) => state(before + index + 1)),
+        );
+        await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, owner]);
       }
-      await writeRecords(tx, owner, states);
-      if (states.length > 0) await tx.query('SELECT pg_notify($1, $2)', [POKE_CHANNEL, owner]);
       return conflicts;
     },
     { lockKey: `owner:${owner}` },
@@ -160,7 +166,7 @@ async function settleChunk(
 }
 
 /** WatermelonDB's push rules for one record, against its stored state (a tombstone once deleted). */
-export function decide(
+function decide(
   change: RecordChange,
   stored: StoredRecord | null,
   since: number,
