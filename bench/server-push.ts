@@ -56,6 +56,7 @@ async function recordUpsert(storage: Storage, round: number): Promise<void> {
     writtenAt: mutation.at,
     createdSeq: mutation.seq,
     changeSeq: mutation.seq,
+    createdBy: 'bench-client',
   }));
   await writeRecords(storage, 'upsert-only', records);
 }
