@@ -57,15 +57,18 @@ type Decision =
  * and pushes again, which settles it).
  */
 export async function pushWatermelon(context: WatermelonContext, query: WatermelonQuery, body: unknown): Promise<void> {
-  if (!query.lastPulledAt) {
+  const { lastPulledAt } = query;
+  if (lastPulledAt === null) {
     throw new SyncError('invalid_query', 'last_pulled_at must be the timestamp of the pull made before this push');
   }
   const changes = await parseChanges(context, body);
-  const since = seenThrough(query.lastPulledAt, await latestChangeSeq(context.storage, context.owner));
+  // 0: the client has pulled nothing, so every record it touches that exists is a conflict.
+  const since =
+    lastPulledAt === 0 ? 0 : seenThrough(lastPulledAt, await latestChangeSeq(context.storage, context.owner));
   if (since === null) {
     throw new SyncError(
       'unknown_timestamp',
-      `last_pulled_at ${query.lastPulledAt} was never issued by this server to this user; pull (a full resync), then push`,
+      `last_pulled_at ${lastPulledAt} was never issued by this server to this user; pull (a full resync), then push`,
     );
   }
   const writer = watermelonWriter(query.clientId);
@@ -79,11 +82,11 @@ export async function pushWatermelon(context: WatermelonContext, query: Watermel
       conflicts.push(...(await settleChunk(context, since, chunk, writer, false)));
       await letOthersIn();
     }
-    if (conflicts.length > 0) throw conflictError(conflicts, query.lastPulledAt, 0);
+    if (conflicts.length > 0) throw conflictError(conflicts, lastPulledAt, 0);
   }
   for (const [index, chunk] of chunks.entries()) {
     const conflicts = await settleChunk(context, since, chunk, writer, true);
-    if (conflicts.length > 0) throw conflictError(conflicts, query.lastPulledAt, index * PUSH_CHUNK_SIZE);
+    if (conflicts.length > 0) throw conflictError(conflicts, lastPulledAt, index * PUSH_CHUNK_SIZE);
     await letOthersIn();
   }
 }
@@ -275,10 +278,9 @@ function checkedChange(
   entry: unknown,
 ): RecordChange {
   const isRecord = op !== 'delete';
-  if (isRecord && (typeof entry !== 'object' || entry === null || Array.isArray(entry))) {
-    throw new SyncError('invalid_body', `${collection}: created and updated must hold records (objects with an id)`);
-  }
-  const id = isRecord ? (entry as { id?: unknown }).id : entry;
+  // A created or updated entry that is no object has no id either.
+  const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+  const id = isRecord ? (isObject ? (entry as { id?: unknown }).id : undefined) : entry;
   if (!isWatermelonId(id)) {
     throw new SyncError(
       'invalid_id',
