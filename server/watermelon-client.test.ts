@@ -3,12 +3,8 @@ import { addColumns, createTable, schemaMigrations } from '@nozbe/watermelondb/S
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
 import { signHs256, validClaims } from './test-tokens.ts';
-import {
-  NativeTestClient,
-  type WatermelonClientOptions,
-  WatermelonTestClient,
-  watermelonErrors,
-} from './watermelon-test-clients.ts';
+import { type WatermelonClientOptions, WatermelonTestClient, watermelonErrors } from './watermelon-test-clients.ts';
+import { NativeTestClient } from './watermelon-test-native-client.ts';
 
 const SECRET = 'watermelon-client-test-secret';
 const todos = tableSchema({

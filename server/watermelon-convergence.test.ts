@@ -2,7 +2,8 @@ import { appSchema, tableSchema } from '@nozbe/watermelondb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
 import { signHs256, validClaims } from './test-tokens.ts';
-import { NativeTestClient, type Records, WatermelonTestClient } from './watermelon-test-clients.ts';
+import { type Records, WatermelonTestClient } from './watermelon-test-clients.ts';
+import { NativeTestClient } from './watermelon-test-native-client.ts';
 
 /**
  * Seeded random runs: three WatermelonDB clients (two naming themselves with client_id, one not)
