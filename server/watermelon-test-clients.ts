@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { type AppSchema, Database, Model } from '@nozbe/watermelondb';
 import * as lokiAdapterModule from '@nozbe/watermelondb/adapters/lokijs';
 import { type SchemaMigrations, schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
@@ -14,6 +15,7 @@ type Fields = Record<string, unknown>;
 /** A client's records of one table: id -> fields. */
 export type Records = Map<string, Fields>;
 
+const { LokiMemoryAdapter } = createRequire(import.meta.url)('lokijs') as { LokiMemoryAdapter: new () => object };
 // The package is CommonJS: its default exports arrive wrapped, however the test runner loads it.
 const unwrap = <T>(module: unknown): T => ((module as { default?: T }).default ?? module) as T;
 // biome-ignore lint/suspicious/noExplicitAny: the adapter's options type lacks the test-only fields used here.
@@ -76,6 +78,8 @@ export class WatermelonTestClient {
       useWebWorker: false,
       useIncrementalIndexedDB: true,
       dbName: `watermelon-test-${databases}`,
+      // In memory: Node has no IndexedDB. Kept across `upgrade()`, as an app's storage is.
+      _testLokiAdapter: new LokiMemoryAdapter(),
       extraLokiOptions: { verbose: false },
     });
     return new WatermelonTestClient(options, adapter);
@@ -92,8 +96,7 @@ export class WatermelonTestClient {
   }
 
   /**
-   * One `synchronize()`. `beforePush` runs between the pull and the push (to let others write
-   * then); `pushBody` may rewrite the body before it is sent.
+   * One `synchronize()`. `beforePush` runs between the pull and the push (to let others write then).
    */
   async sync(hooks: { beforePush?: () => Promise<void> } = {}): Promise<void> {
     const { url, token, clientId } = this.#options;
