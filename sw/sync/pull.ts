@@ -63,7 +63,7 @@ type PulledChange = { collection: string; id: string; record: SyncRecord | null 
 /**
  * Applies one page in short transactions of bulk requests, the cursor moving with the last.
  * Records with unacknowledged local changes are left alone: the push result brings their
- * server state once acknowledged. Each chunk's changes are reported as it commits.
+ * server state once acknowledged. The page's changes are reported once, after its last chunk.
  * Returns how many changes the page carried.
  */
 export async function applyPullPage(
@@ -77,13 +77,14 @@ export async function applyPullPage(
     for (const record of upserted) pulled.push({ collection, id: record.id, record });
     for (const id of deleted) pulled.push({ collection, id, record: null });
   }
+  const pageChanges: ChangeSet = new Map();
   const chunkCount = Math.max(1, Math.ceil(pulled.length / APPLY_CHUNK_SIZE));
   for (let index = 0; index < chunkCount; index++) {
     const chunk = pulled.slice(index * APPLY_CHUNK_SIZE, (index + 1) * APPLY_CHUNK_SIZE);
     const isFirst = index === 0;
     const isLast = index === chunkCount - 1;
     const stores = [...new Set(chunk.map((change) => change.collection))].map((name) => db.records(name).table);
-    const changes = await db.transaction('rw', [...stores, db.outbox, db.meta], async () => {
+    await db.transaction('rw', [...stores, db.outbox, db.meta], async () => {
       // What the server has applied no longer protects a record from the server's version.
       if (isFirst) await removeAcknowledged(db, page.lastAppliedSeq);
       const pending = await pendingRecordKeys(
@@ -92,15 +93,16 @@ export async function applyPullPage(
       );
       const changes: ChangeSet = new Map();
       for (const { collection, id, record } of chunk) {
-        if (!pending.has(recordKey(collection, id))) noteChange(changes, collection, id, record);
+        if (pending.has(recordKey(collection, id))) continue;
+        noteChange(changes, collection, id, record);
+        noteChange(pageChanges, collection, id, record);
       }
       await writeChanges(db, changes);
       if (isLast) {
         await Promise.all([db.setMeta('cursor', page.cursor), db.setMeta('lastAppliedSeq', page.lastAppliedSeq)]);
       }
-      return changes;
     });
-    if (changes.size > 0) onChanged(changes);
   }
+  if (pageChanges.size > 0) onChanged(pageChanges);
   return pulled.length;
 }
