@@ -23,6 +23,7 @@ function iife(entry: string, fileName: string, outDir: string, name?: string): U
 /** Each build is one `vite build --mode <name>`; `npm run build` runs them all. */
 const builds: Record<string, UserConfig> = {
   // The page client and the worker runtime as ES modules for bundlers (`syncworker`, `syncworker/sw`).
+  // Dependencies stay imports, so an app's bundler keeps one copy of each (Dexie is a peer dependency).
   modules: {
     ...library,
     build: {
@@ -43,10 +44,10 @@ const builds: Record<string, UserConfig> = {
   'script-tag': iife('src/script-tag.ts', 'syncworker.iife.js', 'dist', 'SyncWorker'),
   // The ready-made service worker for apps without their own.
   'ready-worker': iife('sw/syncworker-sw.ts', 'syncworker-sw.js', 'dist'),
-  // The reference server and its CLI, for Node.
+  // The reference server and its CLI, for Node: the `syncworker-server` package (`server/package.json`).
   server: {
     build: {
-      outDir: 'dist/server',
+      outDir: 'server/dist',
       emptyOutDir: false,
       ssr: true,
       target: 'node20',
