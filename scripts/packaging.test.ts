@@ -54,6 +54,32 @@ async function installedPackages(dir: string): Promise<Map<string, Set<string>>>
   return found;
 }
 
+/**
+ * Runs `npx syncworker-server serve` in `dir` on a free port, with the default embedded database,
+ * in its own process group (so that stopping it stops npx's child too).
+ */
+function startServerCommand(dir: string): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn('npx', ['--offline', 'syncworker-server', 'serve', '--port', '0'], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const listening = /"url":"(http:[^"]+)"/.exec(output);
+      if (listening?.[1]) resolve(listening[1]);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk;
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
+  });
+  url.catch(() => undefined); // awaited by its test; a failure before then is not unhandled
+  return { child, url };
+}
+
 /** Only the build, the README, the LICENSE and package.json; no tests, demo or server in the browser package. */
 function expectOnlyWhatUsersImport(files: string[]) {
   expect(files.filter((file) => !file.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
@@ -67,6 +93,7 @@ describe('the published packages', () => {
   let browserApp: string;
   let serverApp: string;
   let lowestDexie: string;
+  let serverCommand: ReturnType<typeof startServerCommand> | null = null;
 
   beforeAll(async () => {
     if (!existsSync(join(repo, 'dist/sw.js')) || !existsSync(join(repo, 'server/dist/cli.js'))) {
@@ -100,9 +127,17 @@ describe('the published packages', () => {
         ...(await lockedTarballUrls(lock, dependencyPaths(server, 'server'))),
       ]),
     ]);
+    // The embedded database takes a while to start: let it, while the browser checks run.
+    serverCommand = startServerCommand(serverApp);
   });
   afterAll(async () => {
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    const child = serverCommand?.child;
+    if (child?.pid && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    if (scratch) await rm(scratch, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('ship the build, README, LICENSE and package.json only, with self-contained docs', async () => {
@@ -257,32 +292,8 @@ process.exit(0);
     );
     expect(stdout.trim()).toBe('function');
 
-    const child: ChildProcess = spawn(
-      'npx',
-      ['--offline', 'syncworker-server', 'serve', '--db', 'memory', '--port', '0'],
-      {
-        cwd: serverApp,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        child.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk;
-          const listening = /"url":"(http:[^"]+)"/.exec(output);
-          if (listening?.[1]) resolve(listening[1]);
-        });
-        child.stderr?.on('data', (chunk: Buffer) => {
-          output += chunk;
-        });
-        child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
-      });
-      const health = await fetch(`${url}/health`);
-      expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
-    } finally {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    }
+    if (!serverCommand) throw new Error('the server command did not start');
+    const health = await fetch(`${await serverCommand.url}/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
   });
 });
