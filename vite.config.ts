@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** The packages an app installs beside syncworker: the ES module builds import them, never bundle them. */
+const manifest = JSON.parse(readFileSync(here('package.json'), 'utf8')) as Record<string, Record<string, string>>;
+const installedBeside = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+const isInstalledBeside = (id: string) => installedBeside.some((name) => id === name || id.startsWith(`${name}/`));
 
 /** Library builds read no `process` at run time; workbox-window checks NODE_ENV. */
 const library = { define: { 'process.env.NODE_ENV': JSON.stringify('production') } };
@@ -35,7 +41,7 @@ const builds: Record<string, UserConfig> = {
         formats: ['es'],
       },
       rolldownOptions: {
-        external: ['comlink', 'dexie', 'workbox-window'],
+        external: isInstalledBeside,
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },

@@ -19,6 +19,8 @@ const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const SERVER_ONLY = ['@electric-sql/pglite', 'pg', 'jose'];
+/** A message every copy of Dexie carries once. */
+const DEXIE_MARK = 'Database version changed by other database connection';
 
 interface Packed {
   tarball: string;
@@ -232,6 +234,21 @@ export function misuse(): void {
     }
   });
 
+  it('import dependencies in the ES modules, and carry them in the script-tag build and the ready-made worker', async () => {
+    const dist = join(browserApp, 'node_modules/syncworker/dist');
+    const file = (name: string) => readFile(join(dist, name), 'utf8');
+    const bareImports = (code: string) =>
+      [...code.matchAll(/\bfrom\s*["']([^./"'][^"']*)["']/g)].map((match) => match[1]).sort();
+    expect(bareImports(await file('sw.js'))).toEqual(['comlink', 'dexie']);
+    expect(bareImports(await file('index.js'))).toEqual(['comlink', 'workbox-window']);
+    expect((await file('sw.js')).includes(DEXIE_MARK)).toBe(false);
+    for (const name of ['syncworker-sw.js', 'syncworker.iife.js']) {
+      const code = await file(name);
+      expect([name, bareImports(code), /\bimport\s*\(/.test(code)]).toEqual([name, [], false]);
+    }
+    expect((await file('syncworker-sw.js')).split(DEXIE_MARK).length - 1).toBe(1);
+  });
+
   it('bundle one Dexie into an app worker, and the worker answers with the lowest supported Dexie', async () => {
     await build({
       root: browserApp,
@@ -243,8 +260,7 @@ export function misuse(): void {
       },
     });
     const bundle = await readFile(join(browserApp, 'dist/worker.js'), 'utf8');
-    // A message every copy of Dexie carries once.
-    expect(bundle.split('Database version changed by other database connection').length - 1).toBe(1);
+    expect(bundle.split(DEXIE_MARK).length - 1).toBe(1);
     expect(bundle).toMatch(new RegExp(`["']${lowestDexie.replaceAll('.', '\\.')}["']`));
 
     await writeFile(
