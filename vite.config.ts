@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** The packages an app installs beside syncworker: the ES module builds import them, never bundle them. */
+const manifest = JSON.parse(readFileSync(here('package.json'), 'utf8')) as Record<string, Record<string, string>>;
+const installedBeside = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+const isInstalledBeside = (id: string) => installedBeside.some((name) => id === name || id.startsWith(`${name}/`));
 
 /** Library builds read no `process` at run time; workbox-window checks NODE_ENV. */
 const library = { define: { 'process.env.NODE_ENV': JSON.stringify('production') } };
@@ -23,6 +29,7 @@ function iife(entry: string, fileName: string, outDir: string, name?: string): U
 /** Each build is one `vite build --mode <name>`; `npm run build` runs them all. */
 const builds: Record<string, UserConfig> = {
   // The page client and the worker runtime as ES modules for bundlers (`syncworker`, `syncworker/sw`).
+  // Dependencies stay imports, so an app's bundler keeps one copy of each (Dexie is a peer dependency).
   modules: {
     ...library,
     build: {
@@ -34,7 +41,7 @@ const builds: Record<string, UserConfig> = {
         formats: ['es'],
       },
       rolldownOptions: {
-        external: ['comlink', 'dexie', 'workbox-window'],
+        external: isInstalledBeside,
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
@@ -43,10 +50,10 @@ const builds: Record<string, UserConfig> = {
   'script-tag': iife('src/script-tag.ts', 'syncworker.iife.js', 'dist', 'SyncWorker'),
   // The ready-made service worker for apps without their own.
   'ready-worker': iife('sw/syncworker-sw.ts', 'syncworker-sw.js', 'dist'),
-  // The reference server and its CLI, for Node.
+  // The reference server and its CLI, for Node: the `syncworker-server` package (`server/package.json`).
   server: {
     build: {
-      outDir: 'dist/server',
+      outDir: 'server/dist',
       emptyOutDir: false,
       ssr: true,
       target: 'node20',

@@ -21,7 +21,8 @@ export const USAGE = `Usage: syncworker serve [options]
   --max-watermelon-push-bytes <n>
                            largest WatermelonDB push body (default 16777216: 16 MiB)
   --cors <origins>         origins allowed to call from browsers, comma-separated, or *
-  --static <folder>        also serve an app's files from this folder`;
+  --static <folder>        also serve an app's files from this folder
+  --spa                    with --static: answer page loads of unknown paths with index.html`;
 
 /** Parses `syncworker serve …` into server options; throws with a message on bad input. */
 export async function parseServeArgs(
@@ -44,6 +45,7 @@ export async function parseServeArgs(
       'max-watermelon-push-bytes': { type: 'string' },
       cors: { type: 'string' },
       static: { type: 'string' },
+      spa: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +67,10 @@ export async function parseServeArgs(
   }
   if (values.cors) options.allowedOrigins = values.cors === '*' ? '*' : values.cors.split(',');
   if (values.static) options.staticDir = values.static;
+  if (values.spa) {
+    if (!values.static) throw new Error('--spa needs --static <folder>');
+    options.spa = true;
+  }
   return { options, port, host: values.host };
 }
 

@@ -43,6 +43,8 @@ export interface ServerOptions {
   allowedOrigins?: string[] | '*';
   /** Also serve the files of this folder (an app's build) on paths the sync endpoints do not use. */
   staticDir?: string;
+  /** With `staticDir`: answer page loads of unknown paths (not `/api/…`, `/sync/…`) with `index.html`, for client-side routing. Default: false. */
+  spa?: boolean;
   /** Where structured log entries go. Default: JSON lines on stdout. */
   logger?: Logger;
 }
@@ -75,7 +77,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxMutations = options.maxMutationsPerPush ?? 500;
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const maxWatermelonPushBytes = options.maxWatermelonPushBytes ?? DEFAULT_MAX_WATERMELON_PUSH_BYTES;
-  const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir) : null;
+  const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir, { spa: options.spa ?? false }) : null;
   let httpServer: Server | null = null;
   let inFlight = 0;
   let isClosing = false;

@@ -1,0 +1,315 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locate, lockedTarballUrls, npmInstallOffline, readLockfile } from './offline-install.ts';
+
+/**
+ * Packs `syncworker` and `syncworker-server` as they would be published (needs `npm run build`)
+ * and installs each into a scratch app from npm's cache, as a user would: the browser package
+ * with the lowest Dexie it supports.
+ */
+const run = promisify(execFile);
+const repo = join(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const SERVER_ONLY = ['@electric-sql/pglite', 'pg', 'jose'];
+/** A message every copy of Dexie carries once. */
+const DEXIE_MARK = 'Database version changed by other database connection';
+
+interface Packed {
+  tarball: string;
+  files: string[];
+  manifest: { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+}
+
+async function pack(dir: string, destination: string): Promise<Packed> {
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
+    cwd: dir,
+  });
+  const [result] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  if (!result) throw new Error(`npm pack in ${dir} reported nothing`);
+  return {
+    tarball: join(destination, result.filename),
+    files: result.files.map((file) => file.path).sort(),
+    manifest: JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')),
+  };
+}
+
+/** Every package name in an `npm ls --all --json` tree, with its versions. */
+async function installedPackages(dir: string): Promise<Map<string, Set<string>>> {
+  type Tree = { version?: string; dependencies?: Record<string, Tree> };
+  const { stdout } = await run('npm', ['ls', '--all', '--json'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+  const found = new Map<string, Set<string>>();
+  const visit = (tree: Tree) => {
+    for (const [name, child] of Object.entries(tree.dependencies ?? {})) {
+      found.set(name, (found.get(name) ?? new Set()).add(child.version ?? '?'));
+      visit(child);
+    }
+  };
+  visit(JSON.parse(stdout) as Tree);
+  return found;
+}
+
+/**
+ * Runs `npx syncworker-server serve` in `dir` on a free port, with the default embedded database,
+ * in its own process group (so that stopping it stops npx's child too).
+ */
+function startServerCommand(dir: string): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn('npx', ['--offline', 'syncworker-server', 'serve', '--port', '0'], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const listening = /"url":"(http:[^"]+)"/.exec(output);
+      if (listening?.[1]) resolve(listening[1]);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk;
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
+  });
+  url.catch(() => undefined); // awaited by its test; a failure before then is not unhandled
+  return { child, url };
+}
+
+/** Only the build, the README, the LICENSE and package.json; no tests, demo or server in the browser package. */
+function expectOnlyWhatUsersImport(files: string[]) {
+  expect(files.filter((file) => !file.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
+  expect(files.filter((file) => /\.test\.|\/test-|^dist\/demo\//.test(file))).toEqual([]);
+}
+
+describe('the published packages', () => {
+  let scratch: string;
+  let browser: Packed;
+  let server: Packed;
+  let browserApp: string;
+  let serverApp: string;
+  let lowestDexie: string;
+  let serverCommand: ReturnType<typeof startServerCommand> | null = null;
+
+  beforeAll(async () => {
+    if (!existsSync(join(repo, 'dist/sw.js')) || !existsSync(join(repo, 'server/dist/cli.js'))) {
+      throw new Error('Run `npm run build` first: the packaging test packs the build');
+    }
+    scratch = await mkdtemp(join(tmpdir(), 'syncworker-packaging-'));
+    [browser, server] = await Promise.all([pack(repo, scratch), pack(join(repo, 'server'), scratch)]);
+    const lock = await readLockfile(repo);
+    const rootManifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'));
+    // The lowest supported Dexie is a pinned dev dependency, so `npm ci` caches it for this test.
+    lowestDexie = String(rootManifest.devDependencies['dexie-lowest']).replace('npm:dexie@', '');
+
+    browserApp = join(scratch, 'browser-app');
+    serverApp = join(scratch, 'server-app');
+    for (const app of [browserApp, serverApp]) {
+      await mkdir(join(app, 'src'), { recursive: true });
+      await writeFile(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }),
+      );
+    }
+    const dependencyPaths = (packed: Packed, from: string) =>
+      Object.keys(packed.manifest.dependencies ?? {}).map((name) => locate(lock, from, name) ?? name);
+    await Promise.all([
+      npmInstallOffline(browserApp, [
+        browser.tarball,
+        ...(await lockedTarballUrls(lock, [...dependencyPaths(browser, ''), 'node_modules/dexie-lowest'])),
+      ]),
+      npmInstallOffline(serverApp, [
+        server.tarball,
+        ...(await lockedTarballUrls(lock, dependencyPaths(server, 'server'))),
+      ]),
+    ]);
+    // The embedded database takes a while to start: let it, while the browser checks run.
+    serverCommand = startServerCommand(serverApp);
+  });
+  afterAll(async () => {
+    const child = serverCommand?.child;
+    if (child?.pid && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    if (scratch) await rm(scratch, { recursive: true, force: true, maxRetries: 5 });
+  });
+
+  it('ship the build, README, LICENSE and package.json only, with self-contained docs', async () => {
+    expectOnlyWhatUsersImport(browser.files);
+    expectOnlyWhatUsersImport(server.files);
+    expect(browser.files.filter((file) => file.startsWith('dist/server') || file.includes('types/server/'))).toEqual(
+      [],
+    );
+    const app = join(browserApp, 'node_modules/syncworker');
+    expect(await readFile(join(app, 'LICENSE'), 'utf8')).toContain('Copyright (c) 2026 the syncworker authors');
+    expect(await readFile(join(serverApp, 'node_modules/syncworker-server/LICENSE'), 'utf8')).toContain(
+      'Copyright (c) 2026 the syncworker authors',
+    );
+    for (const readme of [join(app, 'README.md'), join(serverApp, 'node_modules/syncworker-server/README.md')]) {
+      expect([readme, (await readFile(readme, 'utf8')).match(/DESIGN\.md|\.\.\/shared/g)]).toEqual([readme, null]);
+    }
+  });
+
+  it('install in a browser app without the server database packages, with the app’s one Dexie', async () => {
+    expect(browser.manifest.dependencies).not.toHaveProperty('dexie');
+    expect(browser.manifest.peerDependencies?.dexie).toBe(`^${lowestDexie}`);
+    const installed = await installedPackages(browserApp);
+    expect(SERVER_ONLY.filter((name) => installed.has(name))).toEqual([]);
+    expect([...(installed.get('dexie') ?? [])]).toEqual([lowestDexie]);
+    expect([...installed.keys()].sort()).toEqual([
+      '@types/trusted-types',
+      'comlink',
+      'dexie',
+      'syncworker',
+      'workbox-core',
+      'workbox-window',
+    ]);
+  });
+
+  it('resolve `syncworker`, `syncworker/sw` and `syncworker/devtools` with their types', async () => {
+    await writeFile(
+      join(browserApp, 'src/page.ts'),
+      `import { connect, SyncError, type SyncClient } from 'syncworker';
+import { mountDevtools } from 'syncworker/devtools';
+
+export async function start(): Promise<SyncClient> {
+  const client = await connect({ serviceWorkerUrl: '/sw.js' });
+  mountDevtools(client);
+  const error: SyncError = new SyncError('version_mismatch', 'reload');
+  // @ts-expect-error: an error code is one of the listed ones
+  void new SyncError('no_such_code', 'x');
+  // @ts-expect-error: options are typed
+  void connect({ serviceWorkerUrl: 42 });
+  return error.code === 'version_mismatch' ? client : client;
+}
+`,
+    );
+    await writeFile(
+      join(browserApp, 'src/worker.ts'),
+      `import { Dexie } from 'dexie';
+import { installSyncWorker } from 'syncworker/sw';
+
+installSyncWorker({ routes: { '/api/todos': 'todos' } });
+
+/** The app's own database, with the same Dexie as the runtime's. */
+export const appDatabase = new Dexie('scratch-app');
+
+export function misuse(): void {
+  // @ts-expect-error: a route names a collection
+  installSyncWorker({ routes: { '/api/todos': 42 } });
+}
+`,
+    );
+    const tsconfig = (lib: string[], file: string) =>
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          lib,
+          types: [],
+        },
+        files: [file],
+      });
+    await writeFile(join(browserApp, 'tsconfig.page.json'), tsconfig(['es2022', 'dom', 'dom.iterable'], 'src/page.ts'));
+    await writeFile(join(browserApp, 'tsconfig.worker.json'), tsconfig(['es2022', 'webworker'], 'src/worker.ts'));
+    const tsc = join(repo, 'node_modules/.bin/tsc');
+    for (const project of ['tsconfig.page.json', 'tsconfig.worker.json']) {
+      const result = await run(tsc, ['-p', project], { cwd: browserApp }).then(
+        () => '',
+        (error: { stdout?: string }) => error.stdout ?? String(error),
+      );
+      expect([project, result]).toEqual([project, '']);
+    }
+  });
+
+  it('import dependencies in the ES modules, and carry them in the script-tag build and the ready-made worker', async () => {
+    const dist = join(browserApp, 'node_modules/syncworker/dist');
+    const file = (name: string) => readFile(join(dist, name), 'utf8');
+    const bareImports = (code: string) =>
+      [...code.matchAll(/\bfrom\s*["']([^./"'][^"']*)["']/g)].map((match) => match[1]).sort();
+    expect(bareImports(await file('sw.js'))).toEqual(['comlink', 'dexie']);
+    expect(bareImports(await file('index.js'))).toEqual(['comlink', 'workbox-window']);
+    expect((await file('sw.js')).includes(DEXIE_MARK)).toBe(false);
+    for (const name of ['syncworker-sw.js', 'syncworker.iife.js']) {
+      const code = await file(name);
+      expect([name, bareImports(code), /\bimport\s*\(/.test(code)]).toEqual([name, [], false]);
+    }
+    expect((await file('syncworker-sw.js')).split(DEXIE_MARK).length - 1).toBe(1);
+  });
+
+  it('bundle one Dexie into an app worker, and the worker answers with the lowest supported Dexie', async () => {
+    await build({
+      root: browserApp,
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        outDir: join(browserApp, 'dist'),
+        lib: { entry: join(browserApp, 'src/worker.ts'), formats: ['es'], fileName: () => 'worker.js' },
+      },
+    });
+    const bundle = await readFile(join(browserApp, 'dist/worker.js'), 'utf8');
+    expect(bundle.split(DEXIE_MARK).length - 1).toBe(1);
+    expect(bundle).toMatch(new RegExp(`["']${lowestDexie.replaceAll('.', '\\.')}["']`));
+
+    await writeFile(
+      join(browserApp, 'run-worker.mjs'),
+      `// A service worker's global scope, as far as a REST write and read need it.
+const origin = 'http://127.0.0.1:9';
+const scope = new EventTarget();
+Object.assign(globalThis, { self: globalThis, location: new URL(origin + '/'), addEventListener: scope.addEventListener.bind(scope) });
+process.on('unhandledRejection', (error) => { console.error(error); process.exit(1); });
+await import('./dist/worker.js');
+async function send(method, path, body) {
+  let answer;
+  const event = Object.assign(new Event('fetch'), {
+    request: new Request(origin + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) }),
+    respondWith: (response) => { answer = response; },
+    waitUntil: () => {},
+  });
+  scope.dispatchEvent(event);
+  const response = await answer;
+  return { status: response.status, body: await response.json() };
+}
+const created = await send('POST', '/api/todos', { id: 'a', title: 'milk' });
+const listed = await send('GET', '/api/todos');
+console.log(JSON.stringify({ created, listed }));
+process.exit(0);
+`,
+    );
+    const fakeIndexedDb = pathToFileURL(require.resolve('fake-indexeddb/auto')).href;
+    const { stdout } = await run(process.execPath, ['--import', fakeIndexedDb, 'run-worker.mjs'], { cwd: browserApp });
+    expect(JSON.parse(stdout)).toEqual({
+      created: { status: 201, body: { id: 'a', title: 'milk' } },
+      listed: { status: 200, body: [{ id: 'a', title: 'milk' }] },
+    });
+  });
+
+  it('install the server on its own, and `npx syncworker-server serve` starts it on the embedded database', async () => {
+    const installed = await installedPackages(serverApp);
+    expect(SERVER_ONLY.filter((name) => !installed.has(name))).toEqual([]);
+    expect(installed.has('dexie')).toBe(false);
+
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log(typeof (await import('syncworker-server')).createServer)"],
+      { cwd: serverApp },
+    );
+    expect(stdout.trim()).toBe('function');
+
+    if (!serverCommand) throw new Error('the server command did not start');
+    const health = await fetch(`${await serverCommand.url}/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+  });
+});
