@@ -59,7 +59,7 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   const workbox = new Workbox(url, options.scope === undefined ? { type } : { scope: options.scope, type });
   const updates = watchWorkerUpdates(workbox, navigator.serviceWorker);
   await workbox.register({ immediate: true }).catch((error: unknown) => {
-    throw registrationError(error, url, type);
+    throw registrationError(error, type);
   });
   await controlled(navigator.serviceWorker, workbox, url);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);

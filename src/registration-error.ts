@@ -5,12 +5,12 @@ import { SyncError } from '../protocol/index.ts';
  * `worker_registration_failed` SyncError whose message says what to change. Browsers only
  * give a free-text message, so the hint is chosen by what that message names.
  */
-export function registrationError(error: unknown, scriptUrl: string, type: WorkerType): SyncError {
+export function registrationError(error: unknown, type: WorkerType): SyncError {
   const name = error instanceof Error ? error.name : 'Error';
   const reason = error instanceof Error ? error.message : String(error);
   return new SyncError(
     'worker_registration_failed',
-    `Registering the service worker ${shown(scriptUrl)} failed (${name}: ${reason}). ${hintFor(reason, type)}`,
+    `Registering the service worker failed (${name}: ${reason}). ${hintFor(reason, type)}`,
     { name, type },
   );
 }
