@@ -5,7 +5,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** The sync server (`npx syncworker serve`); `vite dev` forwards the sync protocol and the API to it. */
-const syncServer = process.env.SYNCWORKER_SERVER ?? 'http://localhost:8787';
+const syncServer = process.env.SYNCWORKER_SERVER ?? 'http://127.0.0.1:8787';
 
 export default defineConfig({
   root: here('.'),
@@ -19,7 +19,7 @@ export default defineConfig({
     // `/api` reaches the server only while no worker controls the page (first visit, hard reload).
     proxy: { '/sync/': syncServer, '/api': syncServer },
   },
-  // The worker is no import of index.html: list it, so its dependencies are bundled before it first loads.
+  // index.html does not import the worker: list it, so its dependencies are bundled at start-up, not when it first loads.
   optimizeDeps: { entries: ['index.html', 'src/sw.ts'] },
   plugins: [
     VitePWA({

@@ -5,7 +5,7 @@ import { type PrecacheEntry, precacheAndRoute } from 'workbox-precaching';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
-// vite-plugin-pwa (injectManifest) replaces self.__WB_MANIFEST with the build's files; in `vite dev` it is [].
+// vite-plugin-pwa (injectManifest) puts the build's file list here; under `vite dev` the list is empty.
 precacheAndRoute(self.__WB_MANIFEST);
 
 installSyncWorker({ routes: { '/api/todos': { collection: 'todos', indexes: ['createdAt'] } } });
