@@ -26,6 +26,9 @@ const FILES: Record<string, string> = {
 
 const config: ConnectOptions['config'] = { routes: { '/api/todos': 'todos' } };
 
+// One sync server for the file: its tests run in one worker, in order.
+test.describe.configure({ mode: 'default' });
+
 let dir: string;
 let server: TestSyncServer;
 

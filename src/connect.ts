@@ -1,4 +1,4 @@
-import { Workbox } from 'workbox-window';
+import { Workbox, type WorkboxLifecycleEvent } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
 import { addIdempotencyKeys } from './idempotency-keys.ts';
 import { installError, registrationError } from './registration-error.ts';
@@ -92,7 +92,10 @@ function workerUrl({ serviceWorkerUrl = '/syncworker-sw.js', config }: ConnectOp
 function controlled(container: ServiceWorkerContainer, workbox: Workbox, url: string): Promise<void> {
   if (container.controller) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const failed = () => reject(installError(url));
+    // An external worker was installed by another page or a later update check, not by this register() call.
+    const failed = (event: WorkboxLifecycleEvent) => {
+      if (!event.isExternal) reject(installError(url));
+    };
     workbox.addEventListener('redundant', failed);
     container.addEventListener(
       'controllerchange',
