@@ -45,10 +45,11 @@ function hintFor(reason: string, type: WorkerType): string {
   if (/bad HTTP response code/i.test(reason)) {
     return 'The server did not serve the worker script: check serviceWorkerUrl and that the file is deployed.';
   }
-  if (/scope/i.test(reason)) {
+  // Every Chromium message names the scope, so look for the complaint itself.
+  if (/max scope/i.test(reason)) {
     return 'A worker controls only paths under its own folder: move the script up, pass a narrower scope, or serve it with a Service-Worker-Allowed header.';
   }
-  if (/secure|insecure|origin/i.test(reason)) {
+  if (/insecure|secure context|origin of the provided|protocol of the current origin/i.test(reason)) {
     return 'Service workers need a secure context (HTTPS or localhost) and a script on the page’s own origin.';
   }
   if (/fetch|network/i.test(reason)) {
