@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   'request_failed',
   'version_mismatch',
   'worker_unavailable',
+  'worker_registration_failed',
   'network_error',
   'server_error',
   'internal_error',
@@ -106,6 +107,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   internal_error: 500,
   server_error: 502,
   worker_unavailable: 503,
+  worker_registration_failed: 503,
   shutting_down: 503,
   auth_unavailable: 503,
 };

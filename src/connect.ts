@@ -1,6 +1,7 @@
-import { Workbox } from 'workbox-window';
+import { Workbox, type WorkboxLifecycleEvent } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
 import { addIdempotencyKeys } from './idempotency-keys.ts';
+import { installError, registrationError } from './registration-error.ts';
 import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
 import { watchWorkerUpdates } from './worker-updates.ts';
@@ -11,6 +12,11 @@ export interface ConnectOptions {
    * Point it at your own worker when that worker calls `installSyncWorker`.
    */
   serviceWorkerUrl?: string;
+  /**
+   * `'module'` for a worker written as an ES module (`import` statements), as `vite dev` serves
+   * one (vite-plugin-pwa's `devOptions.type: 'module'`). Default: `'classic'`.
+   */
+  serviceWorkerType?: WorkerType;
   /** Runtime configuration for the ready-made worker, passed in its URL. Omit for your own worker. */
   config?: SyncWorkerConfig;
   /** Registration scope. Default: the browser's default for the script URL. */
@@ -37,7 +43,9 @@ export interface ConnectOptions {
  * Registers the service worker, waits until it controls this page (so the app's REST
  * requests are answered locally), and opens the Comlink link with a version handshake.
  * @throws {SyncError} `worker_unavailable` without service worker support or when the worker
- *   never answers; `version_mismatch` when page and worker speak different protocols (reload).
+ *   never answers; `version_mismatch` when page and worker speak different protocols (reload);
+ *   `worker_registration_failed` when the browser refuses to register or install the worker (the
+ *   message says what to change).
  */
 export async function connect(options: ConnectOptions = {}): Promise<SyncClient> {
   if (!('serviceWorker' in navigator)) {
@@ -46,10 +54,14 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
       'This browser has no service workers (or the page is not on HTTPS/localhost)',
     );
   }
-  const workbox = new Workbox(workerUrl(options), options.scope === undefined ? {} : { scope: options.scope });
+  const url = workerUrl(options);
+  const type = options.serviceWorkerType ?? 'classic';
+  const workbox = new Workbox(url, options.scope === undefined ? { type } : { scope: options.scope, type });
   const updates = watchWorkerUpdates(workbox, navigator.serviceWorker);
-  await workbox.register({ immediate: true });
-  await controlled(navigator.serviceWorker);
+  await workbox.register({ immediate: true }).catch((error: unknown) => {
+    throw registrationError(error, type);
+  });
+  await controlled(navigator.serviceWorker, workbox, url);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
   const { syncUrl, routes } = await link.open();
   if (options.idempotencyKeys ?? true) addIdempotencyKeys(routes);
@@ -73,8 +85,25 @@ function workerUrl({ serviceWorkerUrl = '/syncworker-sw.js', config }: ConnectOp
   return url.href;
 }
 
-/** Resolves once a service worker controls this page (the worker claims clients on activation). */
-function controlled(container: ServiceWorkerContainer): Promise<void> {
+/**
+ * Resolves once a service worker controls this page (the worker claims clients on activation);
+ * rejects when the worker this page registered fails to install instead.
+ */
+function controlled(container: ServiceWorkerContainer, workbox: Workbox, url: string): Promise<void> {
   if (container.controller) return Promise.resolve();
-  return new Promise((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
+  return new Promise((resolve, reject) => {
+    // An external worker was installed by another page or a later update check, not by this register() call.
+    const failed = (event: WorkboxLifecycleEvent) => {
+      if (!event.isExternal) reject(installError(url));
+    };
+    workbox.addEventListener('redundant', failed);
+    container.addEventListener(
+      'controllerchange',
+      () => {
+        workbox.removeEventListener('redundant', failed);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
