@@ -22,7 +22,7 @@ function iife(entry: string, fileName: string, outDir: string, name?: string): U
 
 /** Each build is one `vite build --mode <name>`; `npm run build` runs them all. */
 const builds: Record<string, UserConfig> = {
-  // The page client and the worker runtime as ES modules for bundlers (`syncworker`, `syncworker/sw`).
+  // The page client, the worker runtime and the React hooks as ES modules for bundlers (`syncworker`, `syncworker/sw`, `syncworker/react`).
   modules: {
     ...library,
     build: {
@@ -30,11 +30,16 @@ const builds: Record<string, UserConfig> = {
       emptyOutDir: false,
       sourcemap: true,
       lib: {
-        entry: { index: here('src/index.ts'), sw: here('sw/index.ts'), devtools: here('src/devtools/index.ts') },
+        entry: {
+          index: here('src/index.ts'),
+          sw: here('sw/index.ts'),
+          devtools: here('src/devtools/index.ts'),
+          react: here('src/react/index.ts'),
+        },
         formats: ['es'],
       },
       rolldownOptions: {
-        external: ['comlink', 'dexie', 'workbox-window'],
+        external: ['comlink', 'dexie', 'workbox-window', 'react'],
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
