@@ -7,7 +7,7 @@ import { appendLog } from '../local/sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Mutations sent per push request: the reference server's default limit. A server with lower limits gets smaller batches. */
-const PUSH_BATCH_SIZE = 500;
+export const PUSH_BATCH_SIZE = 500;
 
 /** Where a sync run reports what it settled, batch by batch, so a later failure loses none of it. */
 export interface SettleHooks {
@@ -51,7 +51,8 @@ export async function pushOutbox(
   return true;
 }
 
-function isTooLarge(error: unknown): boolean {
+/** Whether the server refused a push for its size (a smaller batch may pass). */
+export function isTooLarge(error: unknown): boolean {
   return error instanceof SyncError && (error.code === 'too_many_mutations' || error.code === 'payload_too_large');
 }
 
@@ -142,44 +143,48 @@ async function applyPushResponse(
   const stores = [...new Set([...targets.values()].map((target) => target.collection))].map((collection) =>
     db.records(collection),
   );
-  await db.transaction('rw', [...stores.map((store) => store.table), db.outbox, db.meta, db.deadLetters], async () => {
-    const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
-    const acknowledged = await removeAcknowledged(db, response.lastAppliedSeq);
-    // The server's record is adopted unless newer local changes of it still wait to be pushed.
-    const targetOf = (entry: OutboxEntry) => targets.get(entry.seq) ?? entry.discarded ?? entry;
-    const stillPending = await pendingRecordKeys(
-      db,
-      acknowledged.map((entry): [string, string] => [targetOf(entry).collection, targetOf(entry).recordId]),
-    );
-    const deadLetters: DeadLetter[] = [];
-    for (const entry of acknowledged) {
-      const result = resultsBySeq.get(entry.seq);
-      // A duplicate carrying an error was rejected the first time, when its answer got lost.
-      const isRejected =
-        result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
-      if (isRejected) deadLetters.push(deadLetterOf(entry, result));
-      const { collection, recordId } = targetOf(entry);
-      if (result?.record !== undefined && !stillPending.has(recordKey(collection, recordId))) {
-        noteChange(changes, collection, recordId, result.record);
+  await db.transaction(
+    'rw',
+    [...stores.map((store) => store.table), db.outbox, db.importedOutbox, db.meta, db.deadLetters],
+    async () => {
+      const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
+      const acknowledged = await removeAcknowledged(db, response.lastAppliedSeq);
+      // The server's record is adopted unless newer local changes of it still wait to be pushed.
+      const targetOf = (entry: OutboxEntry) => targets.get(entry.seq) ?? entry.discarded ?? entry;
+      const stillPending = await pendingRecordKeys(
+        db,
+        acknowledged.map((entry): [string, string] => [targetOf(entry).collection, targetOf(entry).recordId]),
+      );
+      const deadLetters: DeadLetter[] = [];
+      for (const entry of acknowledged) {
+        const result = resultsBySeq.get(entry.seq);
+        // A duplicate carrying an error was rejected the first time, when its answer got lost.
+        const isRejected =
+          result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
+        if (isRejected) deadLetters.push(deadLetterOf(entry, result));
+        const { collection, recordId } = targetOf(entry);
+        if (result?.record !== undefined && !stillPending.has(recordKey(collection, recordId))) {
+          noteChange(changes, collection, recordId, result.record);
+        }
+        outcomes.push({
+          seq: entry.seq,
+          mutationId: entry.mutationId,
+          collection,
+          recordId,
+          op: entry.op,
+          status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
+          ...(result?.record !== undefined ? { record: result.record } : {}),
+          ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
+        });
       }
-      outcomes.push({
-        seq: entry.seq,
-        mutationId: entry.mutationId,
-        collection,
-        recordId,
-        op: entry.op,
-        status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
-        ...(result?.record !== undefined ? { record: result.record } : {}),
-        ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
-      });
-    }
-    await Promise.all([
-      writeChanges(db, changes),
-      db.deadLetters.bulkPut(deadLetters),
-      db.setMeta('lastAppliedSeq', response.lastAppliedSeq),
-      settleUpTo(db, batch, acknowledged, resultsBySeq, response.lastAppliedSeq),
-    ]);
-  });
+      await Promise.all([
+        writeChanges(db, changes),
+        db.deadLetters.bulkPut(deadLetters),
+        db.setMeta('lastAppliedSeq', response.lastAppliedSeq),
+        settleUpTo(db, batch, acknowledged, resultsBySeq, response.lastAppliedSeq),
+      ]);
+    },
+  );
   return { outcomes, changes };
 }
 
@@ -200,7 +205,8 @@ async function settleUpTo(
   await db.setMeta('settledSeq', Math.max(settled, lastAppliedSeq));
 }
 
-function deadLetterOf(entry: OutboxEntry, result: MutationResult): DeadLetter {
+/** The dead letter of a mutation the server rejected. */
+export function deadLetterOf(entry: OutboxEntry, result: MutationResult): DeadLetter {
   const error = SyncError.fromWire({ error: result.error }, 'The server rejected this mutation');
   return {
     id: entry.mutationId,
