@@ -93,7 +93,7 @@ describe('export and import', () => {
     const text = await exportLocalData(source, 'ann', 'c-source');
     await importLocalData(target, 'ann', text);
     const second = await importLocalData(target, 'ann', text);
-    expect(second.summary).toMatchObject({ mutations: 0, knownMutations: 4 });
+    expect(second.summary).toMatchObject({ records: 0, mutations: 0, knownMutations: 4 });
     expect(await target.importedOutbox.count()).toBe(4);
 
     const pushes: PushRequest[] = [];

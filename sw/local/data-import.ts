@@ -97,7 +97,10 @@ async function importRecords(
       const record = fromFile.get(id) ?? null;
       const local = locals[index];
       if (touched.has(id)) {
-        if (record || local) noteChange(changes, name, id, record);
+        // Unchanged (the same file imported again) is left alone, so pages hear of no change.
+        if ((record || local) && JSON.stringify(record) !== JSON.stringify(local ?? null)) {
+          noteChange(changes, name, id, record);
+        }
       } else if (record && (!local || (record._version ?? 0) > (local._version ?? 0))) {
         noteChange(changes, name, id, record);
       }
