@@ -19,4 +19,7 @@ export class ExternalStore<T> {
     });
 
   readonly getSnapshot = (): T | undefined => this.#value;
+
+  /** Server rendering has no worker: components render their loading state. */
+  readonly getServerSnapshot = (): T | undefined => undefined;
 }

@@ -26,6 +26,6 @@ export function useQuery<T extends SyncRecord = SyncRecord>(
     const stable = JSON.parse(key) as CollectionQuery;
     return new ExternalStore<T[]>((set) => client.collection<T>(collection).subscribe(stable, set));
   }, [client, collection, key]);
-  const records = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const records = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   return { records, isLoading: records === undefined };
 }

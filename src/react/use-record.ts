@@ -20,7 +20,7 @@ export function useRecord<T extends SyncRecord = SyncRecord>(collection: string,
     () => new ExternalStore<T | null>((set) => watchRecord(client, collection, id, set)),
     [client, collection, id],
   );
-  const record = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const record = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   return { record, isLoading: record === undefined };
 }
 

@@ -31,5 +31,5 @@ export function useSyncStatus(): SyncStatus | undefined {
       }),
     [client],
   );
-  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
 }
