@@ -51,6 +51,14 @@ export async function pushImported(
       }
       throw error;
     }
+    if (response.lastAppliedSeq < (batch[0]?.seq ?? 0)) {
+      // An answer that settles nothing would send the same batch again at once: back off instead.
+      throw new SyncError(
+        'server_error',
+        `The server processed none of client ${first.clientId}'s imported mutations (lastAppliedSeq ${response.lastAppliedSeq})`,
+        { retryable: true },
+      );
+    }
     const { outcomes, changes } = await settleImported(db, first.clientId, batch, response);
     if (outcomes.length > 0) hooks.onOutcomes(outcomes);
     if (changes.size > 0) hooks.onChanged(changes);
