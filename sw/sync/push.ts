@@ -143,48 +143,45 @@ async function applyPushResponse(
   const stores = [...new Set([...targets.values()].map((target) => target.collection))].map((collection) =>
     db.records(collection),
   );
-  await db.transaction(
-    'rw',
-    [...stores.map((store) => store.table), db.outbox, db.importedOutbox, db.meta, db.deadLetters],
-    async () => {
-      const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
-      const acknowledged = await removeAcknowledged(db, response.lastAppliedSeq);
-      // The server's record is adopted unless newer local changes of it still wait to be pushed.
-      const targetOf = (entry: OutboxEntry) => targets.get(entry.seq) ?? entry.discarded ?? entry;
-      const stillPending = await pendingRecordKeys(
-        db,
-        acknowledged.map((entry): [string, string] => [targetOf(entry).collection, targetOf(entry).recordId]),
-      );
-      const deadLetters: DeadLetter[] = [];
-      for (const entry of acknowledged) {
-        const result = resultsBySeq.get(entry.seq);
-        // A duplicate carrying an error was rejected the first time, when its answer got lost.
-        const isRejected =
-          result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
-        if (isRejected) deadLetters.push(deadLetterOf(entry, result));
-        const { collection, recordId } = targetOf(entry);
-        if (result?.record !== undefined && !stillPending.has(recordKey(collection, recordId))) {
-          noteChange(changes, collection, recordId, result.record);
-        }
-        outcomes.push({
-          seq: entry.seq,
-          mutationId: entry.mutationId,
-          collection,
-          recordId,
-          op: entry.op,
-          status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
-          ...(result?.record !== undefined ? { record: result.record } : {}),
-          ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
-        });
+  const tables = [...stores.map((store) => store.table), db.outbox, db.importedOutbox, db.meta, db.deadLetters];
+  await db.transaction('rw', tables, async () => {
+    const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
+    const acknowledged = await removeAcknowledged(db, response.lastAppliedSeq);
+    // The server's record is adopted unless newer local changes of it still wait to be pushed.
+    const targetOf = (entry: OutboxEntry) => targets.get(entry.seq) ?? entry.discarded ?? entry;
+    const stillPending = await pendingRecordKeys(
+      db,
+      acknowledged.map((entry): [string, string] => [targetOf(entry).collection, targetOf(entry).recordId]),
+    );
+    const deadLetters: DeadLetter[] = [];
+    for (const entry of acknowledged) {
+      const result = resultsBySeq.get(entry.seq);
+      // A duplicate carrying an error was rejected the first time, when its answer got lost.
+      const isRejected =
+        result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
+      if (isRejected) deadLetters.push(deadLetterOf(entry, result));
+      const { collection, recordId } = targetOf(entry);
+      if (result?.record !== undefined && !stillPending.has(recordKey(collection, recordId))) {
+        noteChange(changes, collection, recordId, result.record);
       }
-      await Promise.all([
-        writeChanges(db, changes),
-        db.deadLetters.bulkPut(deadLetters),
-        db.setMeta('lastAppliedSeq', response.lastAppliedSeq),
-        settleUpTo(db, batch, acknowledged, resultsBySeq, response.lastAppliedSeq),
-      ]);
-    },
-  );
+      outcomes.push({
+        seq: entry.seq,
+        mutationId: entry.mutationId,
+        collection,
+        recordId,
+        op: entry.op,
+        status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
+        ...(result?.record !== undefined ? { record: result.record } : {}),
+        ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
+      });
+    }
+    await Promise.all([
+      writeChanges(db, changes),
+      db.deadLetters.bulkPut(deadLetters),
+      db.setMeta('lastAppliedSeq', response.lastAppliedSeq),
+      settleUpTo(db, batch, acknowledged, resultsBySeq, response.lastAppliedSeq),
+    ]);
+  });
   return { outcomes, changes };
 }
 
