@@ -22,7 +22,7 @@ function iife(entry: string, fileName: string, outDir: string, name?: string): U
 
 /** Each build is one `vite build --mode <name>`; `npm run build` runs them all. */
 const builds: Record<string, UserConfig> = {
-  // The page client, the worker runtime and the React hooks as ES modules for bundlers (`syncworker`, `syncworker/sw`, `syncworker/react`).
+  // The page client and the worker runtime as ES modules for bundlers (`syncworker`, `syncworker/sw`).
   modules: {
     ...library,
     build: {
