@@ -37,7 +37,12 @@ const builds: Record<string, UserConfig> = {
       emptyOutDir: false,
       sourcemap: true,
       lib: {
-        entry: { index: here('src/index.ts'), sw: here('sw/index.ts'), devtools: here('src/devtools/index.ts') },
+        entry: {
+          index: here('src/index.ts'),
+          sw: here('sw/index.ts'),
+          devtools: here('src/devtools/index.ts'),
+          react: here('src/react/index.ts'),
+        },
         formats: ['es'],
       },
       rolldownOptions: {

@@ -1,3 +1,4 @@
+import type { ImportSummary } from './data-export.ts';
 import type { WireError } from './errors.ts';
 import type { Scalar } from './query.ts';
 import type { Mutation, MutationOp, MutationStatus, SyncRecord } from './wire.ts';
@@ -161,6 +162,10 @@ export interface WorkerApi {
   /** Stops network sync (local reads and writes go on) until `resume`. */
   pause(): Promise<Outcome<SyncStatus>>;
   resume(): Promise<Outcome<SyncStatus>>;
+  /** The current user's local data as an export file (JSON text, `protocol/data-export.ts`). */
+  exportData(): Promise<Outcome<string>>;
+  /** Imports an export file of the current user; its unsent mutations are sent once, under their original client. */
+  importData(text: string): Promise<Outcome<ImportSummary>>;
 }
 
 /** Message a page posts to the worker to open a Comlink link on `port` (a MessagePort). */

@@ -1,3 +1,4 @@
+export type { ExportFile, ImportSummary } from '../protocol/data-export.ts';
 export type {
   CollectionQuery,
   DeadLetterInfo,

@@ -1,3 +1,4 @@
+import type { ImportSummary } from '../protocol/data-export.ts';
 import type {
   DeadLetterInfo,
   MutationOutcome,
@@ -147,6 +148,26 @@ export class SyncClient {
 
   resume(): Promise<SyncStatus> {
     return this.#link.call((api) => api.resume());
+  }
+
+  /**
+   * The current user's local data as a JSON file (records of every collection, unsent changes,
+   * pull position), for support or to move to another device with `importData`.
+   */
+  async exportData(): Promise<Blob> {
+    const text = await this.#link.call((api) => api.exportData());
+    return new Blob([text], { type: 'application/json' });
+  }
+
+  /**
+   * Imports a file made by `exportData` (same user). Its unsent changes are sent once, under the
+   * client that made them, however often the file is imported and on whichever device; records
+   * with unsent local changes keep them.
+   * @throws {SyncError} `invalid_export`, `unsupported_export_version`, `export_user_mismatch`.
+   */
+  async importData(file: Blob | string): Promise<ImportSummary> {
+    const text = typeof file === 'string' ? file : await file.text();
+    return this.#link.call((api) => api.importData(text));
   }
 
   /** Whether a new worker version is installed and waits for `applyUpdate()`. */

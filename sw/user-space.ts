@@ -185,9 +185,9 @@ export class UserSpace {
   }
 
   #count(): Promise<Counts> {
-    const { outbox, requests, deadLetters } = this.db;
-    return Promise.all([outbox.count(), requests.count(), deadLetters.count()]).then(
-      ([pending, queuedRequests, deadLetters]) => ({ pending, queuedRequests, deadLetters }),
+    const { outbox, importedOutbox, requests, deadLetters } = this.db;
+    return Promise.all([outbox.count(), importedOutbox.count(), requests.count(), deadLetters.count()]).then(
+      ([own, imported, queuedRequests, deadLetters]) => ({ pending: own + imported, queuedRequests, deadLetters }),
     );
   }
 

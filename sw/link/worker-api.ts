@@ -1,12 +1,15 @@
 import type { Handshake, Outcome, WorkerApi } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION, SyncError } from '../../protocol/index.ts';
 import { fromCollectionQuery } from '../../protocol/query-params.ts';
+import { exportLocalData } from '../local/data-export.ts';
+import { importLocalData } from '../local/data-import.ts';
 import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from '../local/dead-letters.ts';
 import { assertRecordId, deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
 import { discardPending, peekOutbox } from '../local/outbox.ts';
 import { queryRecords } from '../local/record-lists.ts';
 import { readLog } from '../local/sync-log.ts';
 import type { SyncRuntime } from '../runtime.ts';
+import { clientIdOf } from '../sync/sync-run.ts';
 
 /** The object pages call through Comlink. Every method is safe to retry after a lost reply. */
 export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
@@ -104,6 +107,19 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
         const current = await space();
         await current.resume();
         return current.status();
+      }),
+    exportData: () =>
+      outcome(async () => {
+        const { db, userId } = await space();
+        return exportLocalData(db, userId, await clientIdOf(db));
+      }),
+    importData: (text) =>
+      outcome(async () => {
+        const current = await space();
+        const { summary, changes } = await importLocalData(current.db, current.userId, text);
+        current.afterLocalChange(changes);
+        if (summary.mutations > 0) void current.syncSoon();
+        return summary;
       }),
   };
 }

@@ -13,6 +13,11 @@ export interface OutboxEntry extends PendingMutation {
   discarded?: { collection: string; recordId: string };
 }
 
+/** A mutation of another client, brought by an import: sent under that client's id and `seq` (the server dedups it). */
+export interface ImportedMutation extends PendingMutation {
+  clientId: string;
+}
+
 /** A replay-route request that failed on the network, waiting to be sent again. */
 export interface QueuedRequest {
   /** Insertion order: requests are replayed in it. */
@@ -64,13 +69,16 @@ export type MetaKey =
   | 'token'
   /** Network sync paused from a page (`pause()`), kept across worker restarts. */
   | 'isPaused'
+  /** Per imported client id: the highest `seq` the server has acknowledged, so a re-import skips them. */
+  | 'importedAppliedSeqs'
   | 'indexedFields';
 
-const RESERVED_TABLES = ['outbox', 'meta', 'deadLetters', 'requests', 'log', 'receipts'];
+const RESERVED_TABLES = ['outbox', 'importedOutbox', 'meta', 'deadLetters', 'requests', 'log', 'receipts'];
 
 /** The worker's IndexedDB database: one table per collection plus the sync bookkeeping. */
 export class SyncDatabase extends Dexie {
   declare outbox: Table<OutboxEntry, number>;
+  declare importedOutbox: Table<ImportedMutation, [string, number]>;
   declare meta: Table<MetaEntry, MetaKey>;
   declare deadLetters: Table<DeadLetter, string>;
   declare requests: Table<QueuedRequest, number>;
@@ -107,6 +115,7 @@ export class SyncDatabase extends Dexie {
       receipts: 'key, at',
       ...Object.fromEntries([...indexes].map(([collection, specs]) => [collection, storeSchema(specs)])),
     });
+    this.version(2).stores({ importedOutbox: '[clientId+seq], [collection+recordId]' });
     for (const [collection, specs] of indexes) {
       this.#stores.set(collection, new RecordStore(collection, this.table(collection), specs));
     }

@@ -38,11 +38,18 @@ export function peekOutbox(db: SyncDatabase, limit: number): Promise<OutboxEntry
   return db.outbox.orderBy('seq').limit(limit).toArray();
 }
 
-/** Which of these records (`collection\u0000id`) have outbox entries waiting: one bulk read. */
+/**
+ * Which of these records (`collection\u0000id`) have outbox entries (own or imported) waiting:
+ * one bulk read of each. The caller's transaction must include `outbox` and `importedOutbox`.
+ */
 export async function pendingRecordKeys(db: SyncDatabase, records: [string, string][]): Promise<Set<string>> {
   if (records.length === 0) return new Set();
-  const keys = (await db.outbox.where('[collection+recordId]').anyOf(records).keys()) as unknown as [string, string][];
-  return new Set(keys.map(([collection, id]) => recordKey(collection, id)));
+  const keyLists = await Promise.all(
+    [db.outbox, db.importedOutbox].map(
+      (table) => table.where('[collection+recordId]').anyOf(records).keys() as unknown as Promise<[string, string][]>,
+    ),
+  );
+  return new Set(keyLists.flat().map(([collection, id]) => recordKey(collection, id)));
 }
 
 /** A record's key in maps and sets spanning collections. */

@@ -84,7 +84,7 @@ export async function applyPullPage(
     const isFirst = index === 0;
     const isLast = index === chunkCount - 1;
     const stores = [...new Set(chunk.map((change) => change.collection))].map((name) => db.records(name).table);
-    await db.transaction('rw', [...stores, db.outbox, db.meta], async () => {
+    await db.transaction('rw', [...stores, db.outbox, db.importedOutbox, db.meta], async () => {
       // What the server has applied no longer protects a record from the server's version.
       if (isFirst) await removeAcknowledged(db, page.lastAppliedSeq);
       const pending = await pendingRecordKeys(

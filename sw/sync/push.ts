@@ -7,7 +7,7 @@ import { appendLog } from '../local/sync-log.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Mutations sent per push request: the reference server's default limit. A server with lower limits gets smaller batches. */
-const PUSH_BATCH_SIZE = 500;
+export const PUSH_BATCH_SIZE = 500;
 
 /** Where a sync run reports what it settled, batch by batch, so a later failure loses none of it. */
 export interface SettleHooks {
@@ -51,7 +51,8 @@ export async function pushOutbox(
   return true;
 }
 
-function isTooLarge(error: unknown): boolean {
+/** Whether the server refused a push for its size (a smaller batch may pass). */
+export function isTooLarge(error: unknown): boolean {
   return error instanceof SyncError && (error.code === 'too_many_mutations' || error.code === 'payload_too_large');
 }
 
@@ -142,7 +143,8 @@ async function applyPushResponse(
   const stores = [...new Set([...targets.values()].map((target) => target.collection))].map((collection) =>
     db.records(collection),
   );
-  await db.transaction('rw', [...stores.map((store) => store.table), db.outbox, db.meta, db.deadLetters], async () => {
+  const tables = [...stores.map((store) => store.table), db.outbox, db.importedOutbox, db.meta, db.deadLetters];
+  await db.transaction('rw', tables, async () => {
     const resultsBySeq = new Map(response.results.map((result) => [result.seq, result]));
     const acknowledged = await removeAcknowledged(db, response.lastAppliedSeq);
     // The server's record is adopted unless newer local changes of it still wait to be pushed.
@@ -200,7 +202,8 @@ async function settleUpTo(
   await db.setMeta('settledSeq', Math.max(settled, lastAppliedSeq));
 }
 
-function deadLetterOf(entry: OutboxEntry, result: MutationResult): DeadLetter {
+/** The dead letter of a mutation the server rejected. */
+export function deadLetterOf(entry: OutboxEntry, result: MutationResult): DeadLetter {
   const error = SyncError.fromWire({ error: result.error }, 'The server rejected this mutation');
   return {
     id: entry.mutationId,

@@ -1,5 +1,6 @@
 import type { SyncDatabase } from '../local/database.ts';
 import { uuidv7 } from '../uuidv7.ts';
+import { pushImported } from './imported-push.ts';
 import { pullChanges } from './pull.ts';
 import { pushOutbox, type SettleHooks } from './push.ts';
 import { replayQueuedRequests } from './request-queue.ts';
@@ -29,12 +30,15 @@ export async function runSync(
   // A push the server cannot take right now must not stop fresh data from arriving: pull anyway,
   // then report the push failure so the scheduler backs off. A refused token stops everything.
   let pushFailure: unknown = null;
+  // Mutations brought by an import were made before this client's own: they go first.
   const push = () =>
-    pushOutbox(db, transport, clientId, deadline, hooks).catch((error: unknown) => {
-      if (!isRetryable(error)) throw error;
-      pushFailure = error;
-      return false;
-    });
+    pushImported(db, transport, deadline, hooks)
+      .then((isDone) => isDone && pushOutbox(db, transport, clientId, deadline, hooks))
+      .catch((error: unknown) => {
+        if (!isRetryable(error)) throw error;
+        pushFailure = error;
+        return false;
+      });
   const isPushComplete = await push();
   if (!pushFailure) await replayQueuedRequests(db, token, deadline);
   const isPullComplete = await pullChanges(db, transport, clientId, deadline, {

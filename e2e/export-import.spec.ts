@@ -1,0 +1,58 @@
+import type { ImportSummary } from '../src/index.ts';
+import { openApp, restFetch } from './fixtures/browser.ts';
+import { expect, test } from './fixtures/test.ts';
+
+test('changes made offline, exported and imported (twice) into a fresh browser are sent exactly once', async ({
+  app,
+  browser,
+  context,
+  faults,
+  server,
+}) => {
+  await context.setOffline(true);
+  const created = [];
+  for (const title of ['milk', 'bread']) {
+    const answer = await restFetch(app, 'POST', '/api/todos', { title, done: false });
+    expect(answer.status).toBe(201);
+    created.push((answer.body as { id: string }).id);
+  }
+  expect((await restFetch(app, 'PATCH', `/api/todos/${created[0]}`, { done: true })).status).toBe(200);
+  const exported = await app.evaluate(async () => (await window.syncClient.exportData()).text());
+
+  const fresh = await browser.newContext();
+  const device = await openApp(await fresh.newPage(), faults.url);
+  await fresh.setOffline(true);
+  const importFile = (text: string) =>
+    device.evaluate((text) => window.syncClient.importData(new Blob([text])), text) as Promise<ImportSummary>;
+  expect(await importFile(exported)).toMatchObject({ records: 2, mutations: 3, knownMutations: 0 });
+  expect(await importFile(exported)).toMatchObject({ records: 0, mutations: 0, knownMutations: 3 });
+  await expect(device.locator('#todos li')).toHaveText([/milk/, /bread/]);
+  expect((await device.evaluate(() => window.syncClient.status())).pending).toBe(3);
+  const refused = await device.evaluate(() =>
+    window.syncClient.importData('{"format":"syncworker-export","version":99}').catch((error) => error.code),
+  );
+  expect(refused).toBe('unsupported_export_version');
+
+  await fresh.setOffline(false);
+  await device.evaluate(() => window.syncClient.syncNow());
+  const titles = async () => (await server.records('todos')).map((row) => [row.data.title, row.data.done]).sort();
+  expect(await titles()).toEqual([
+    ['bread', false],
+    ['milk', true],
+  ]);
+  expect(await server.appliedMutationCount()).toBe(3);
+  expect((await device.evaluate(() => window.syncClient.status())).pending).toBe(0);
+
+  // The same file again, and the old device coming back online: nothing is applied twice.
+  expect(await importFile(exported)).toMatchObject({ mutations: 0, knownMutations: 3 });
+  await device.evaluate(() => window.syncClient.syncNow());
+  await context.setOffline(false);
+  await app.evaluate(() => window.syncClient.syncNow());
+  expect((await app.evaluate(() => window.syncClient.status())).pending).toBe(0);
+  expect(await server.appliedMutationCount()).toBe(3);
+  expect(await titles()).toEqual([
+    ['bread', false],
+    ['milk', true],
+  ]);
+  await fresh.close();
+});
