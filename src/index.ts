@@ -10,6 +10,7 @@ export type {
   StorageState,
   SyncLogEntry,
   SyncRecord,
+  SyncRunSummary,
   SyncStatus,
   SyncWorkerConfig,
   WireError,
