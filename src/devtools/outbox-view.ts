@@ -1,0 +1,56 @@
+import { dataTable } from './data-table.ts';
+import { button, h } from './dom.ts';
+import { act, type ViewContext } from './view-context.ts';
+
+/** Pending mutations, oldest first: open one to read or copy it; retry or discard. */
+export async function outboxView(context: ViewContext): Promise<HTMLElement> {
+  const { client } = context;
+  const pending = await client.outbox();
+  return h(
+    'div',
+    {},
+    pending.length > 0
+      ? h(
+          'p',
+          { class: 'toolbar' },
+          `${pending.length} pending`,
+          button(
+            'Retry all now',
+            act(context, () => client.retryPending()),
+            'Push the outbox now, ignoring backoff',
+          ),
+        )
+      : null,
+    dataTable(
+      ['seq', 'op', 'record', { label: 'data', fill: true }, 'tries', 'error', ''],
+      pending.map((entry) => ({
+        key: `outbox:${entry.seq}`,
+        label: `mutation ${entry.seq}`,
+        cells: [
+          entry.seq,
+          entry.op,
+          `${entry.collection}/${entry.recordId}`,
+          h('code', {}, entry.data ? JSON.stringify(entry.data) : ''),
+          entry.attempts,
+          entry.lastError ? h('span', { class: 'problem', title: entry.lastError.message }, entry.lastError.code) : '',
+          h(
+            'span',
+            { class: 'actions' },
+            button(
+              'Retry',
+              act(context, () => client.retryPending()),
+            ),
+            button(
+              'Discard',
+              act(context, () => client.discardPending(entry.seq)),
+              'Drop this change (and later ones on the record)',
+            ),
+          ),
+        ],
+        details: entry,
+      })),
+      context,
+      'The outbox is empty: every change reached the server.',
+    ),
+  );
+}
