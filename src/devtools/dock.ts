@@ -68,8 +68,11 @@ export class Dock {
     if (event.button !== 0) return;
     event.preventDefault();
     this.#handle.setPointerCapture(event.pointerId);
+    // Relative to where the edge was grabbed, so the panel does not jump under the pointer.
+    const isRight = this.#state.side === 'right';
+    const start = { size: this.#size(), at: isRight ? event.clientX : event.clientY };
     const move = (moved: PointerEvent) =>
-      this.#resize(this.#state.side === 'right' ? innerWidth - moved.clientX : innerHeight - moved.clientY);
+      this.#resize(start.size + start.at - (isRight ? moved.clientX : moved.clientY));
     const end = () => {
       this.#handle.removeEventListener('pointermove', move);
       this.#handle.removeEventListener('pointerup', end);
@@ -90,13 +93,18 @@ export class Dock {
     this.#save();
   }
 
+  /** The panel's size as shown: the remembered one, within what this viewport allows. */
   #size(): number {
-    return this.#state.side === 'right' ? this.#state.width : this.#state.height;
+    return this.#clamp(this.#state.side === 'right' ? this.#state.width : this.#state.height);
+  }
+
+  #clamp(size: number): number {
+    const limit = Math.max(MIN_SIZE, Math.round((this.#state.side === 'right' ? innerWidth : innerHeight) * MAX_SHARE));
+    return Math.round(Math.min(limit, Math.max(MIN_SIZE, size)));
   }
 
   #resize(size: number): void {
-    const limit = Math.max(MIN_SIZE, Math.round((this.#state.side === 'right' ? innerWidth : innerHeight) * MAX_SHARE));
-    const clamped = Math.round(Math.min(limit, Math.max(MIN_SIZE, size)));
+    const clamped = this.#clamp(size);
     this.#state =
       this.#state.side === 'right' ? { ...this.#state, width: clamped } : { ...this.#state, height: clamped };
     this.#apply();
@@ -105,8 +113,7 @@ export class Dock {
   /** Lays the panel out and pads the page by the size it really takes (sizes are clamped to the viewport). */
   readonly #apply = () => {
     const { side } = this.#state;
-    const viewport = side === 'right' ? innerWidth : innerHeight;
-    const size = Math.max(MIN_SIZE, Math.min(this.#size(), Math.round(viewport * MAX_SHARE)));
+    const size = this.#size();
     this.#panel.dataset.dock = side;
     this.#panel.style.width = side === 'right' ? `${size}px` : '';
     this.#panel.style.height = side === 'bottom' ? `${size}px` : '';

@@ -57,7 +57,7 @@ export async function runSync(
       outboxAfter: await db.outbox.count().catch(() => outboxBefore),
       error,
     };
-    if (run.pushed + run.pulled + run.failed > 0 || run.outboxBefore !== run.outboxAfter || error) {
+    if (run.pushed + run.pulled + run.failed > 0 || error) {
       const what = `pushed ${run.pushed}, pulled ${run.pulled}, failed ${run.failed}`;
       await appendLog(db, { kind: 'run', message: error ? `${what}; stopped: ${error.code}` : what, run });
     }
