@@ -62,6 +62,8 @@ test('the devtools panel shows every view as text, at two widths, and acts on th
   faults,
   server,
 }) => {
+  // Fifteen screenshots on a shared machine.
+  test.setTimeout(120_000);
   await page.goto(`${faults.url}/?syncworker-devtools`);
   await page.waitForFunction(() => window.syncClient !== undefined);
   const panel = page.locator('#syncworker-devtools');
@@ -126,7 +128,14 @@ test('the devtools panel shows every view as text, at two widths, and acts on th
     await expect(dialog(page)).toHaveScreenshot(`collections-details-${width}.png`, { mask });
   }
 
-  // Data is shown as text and runs nothing, in the table and opened in full.
+  // Docked at the bottom, the wide panel draws the timeline across the window.
+  await panel.getByRole('button', { name: 'Dock to the bottom' }).click();
+  await panel.getByRole('tab', { name: 'timeline' }).click();
+  await expect(dialog(page)).toHaveScreenshot('timeline-bottom-800.png', { mask });
+  await panel.getByRole('button', { name: 'Dock to the right' }).click();
+
+  // Data is shown as text and runs nothing, in the table and opened in full (x1 stayed open).
+  await panel.getByRole('tab', { name: 'collections' }).click();
   await expect(panel.locator('td code', { hasText: '"title":"<img src=x onerror=' })).toHaveCount(1);
   await expect(panel.locator('td code', { hasText: XSS_SCRIPT })).toHaveCount(1);
   await expect(panel.locator('tr.details pre')).toContainText(`"title": "${XSS_IMG.replaceAll('"', '\\"')}"`);

@@ -148,7 +148,7 @@ function readState(): DockState {
   // By default the app keeps most of a narrow window.
   const fallback: DockState = {
     side: 'right',
-    width: Math.round(Math.min(560, Math.max(360, innerWidth * 0.4))),
+    width: Math.round(Math.min(560, Math.max(400, innerWidth * 0.4))),
     height: Math.round(Math.min(360, Math.max(MIN_SIZE, innerHeight * 0.4))),
   };
   try {

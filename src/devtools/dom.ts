@@ -49,6 +49,13 @@ export function button(label: string, onClick: () => void, title?: string): HTML
   return h('button', { onClick, ...(title ? { title } : {}), attrs: { type: 'button' } }, label);
 }
 
+/** Names a terse button (an icon, a short word) in full, for its tooltip and for assistive technology. */
+export function labelled(target: HTMLButtonElement, label: string): HTMLButtonElement {
+  target.title = label;
+  target.setAttribute('aria-label', label);
+  return target;
+}
+
 /** A time of day as HH:MM:SS: 24 h, so its width never depends on the hour. */
 export function clockTime(at: number): string {
   const date = new Date(at);

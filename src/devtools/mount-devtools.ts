@@ -1,7 +1,7 @@
 import type { SyncClient } from '../sync-client.ts';
 import { copyText } from './clipboard.ts';
 import { Dock, type DockSide } from './dock.ts';
-import { button, h } from './dom.ts';
+import { button, h, labelled } from './dom.ts';
 import { createLogFilter } from './log-filter.ts';
 import { PANEL_CSS } from './styles.ts';
 import type { ViewContext } from './view-context.ts';
@@ -38,7 +38,7 @@ export function mountDevtools(client: SyncClient, options: { view?: View } = {})
 
   const pill = h('span', { class: 'pill' }, '…');
   const notice = h('span', { class: 'notice', attrs: { role: 'status' } });
-  const pauseButton = button('Pause sync', () => void togglePause());
+  const pauseButton = button('Pause', () => void togglePause());
   const dockButton = button('', () => setDock(dock.side === 'right' ? 'bottom' : 'right'));
   const tabs = VIEWS.map((name) =>
     h(
@@ -62,9 +62,15 @@ export function mountDevtools(client: SyncClient, options: { view?: View } = {})
       pill,
       notice,
       pauseButton,
-      button('Sync now', () => void client.syncNow().catch(() => undefined)),
+      labelled(
+        button('Sync', () => void client.syncNow().catch(() => undefined)),
+        'Sync now',
+      ),
       dockButton,
-      button('×', () => close(), 'Close'),
+      labelled(
+        button('×', () => close()),
+        'Close',
+      ),
     ),
     h('nav', { attrs: { role: 'tablist' } }, ...tabs),
     toolbar,
@@ -108,9 +114,8 @@ export function mountDevtools(client: SyncClient, options: { view?: View } = {})
 
   function labelDockButton(): void {
     const other = dock.side === 'right' ? 'bottom' : 'right';
-    dockButton.textContent = dock.side === 'right' ? '⇲ bottom' : '⇥ right';
-    dockButton.title = `Dock to the ${other}`;
-    dockButton.setAttribute('aria-label', `Dock to the ${other}`);
+    dockButton.textContent = dock.side === 'right' ? '⬓' : '◨';
+    labelled(dockButton, `Dock to the ${other}`);
   }
 
   async function togglePause(): Promise<void> {
@@ -132,7 +137,9 @@ export function mountDevtools(client: SyncClient, options: { view?: View } = {})
           : 'offline';
       pill.textContent = state;
       pill.className = `pill ${state}`;
-      pauseButton.textContent = status.pausedReason === 'manual' ? 'Resume sync' : 'Pause sync';
+      const isPaused = status.pausedReason === 'manual';
+      pauseButton.textContent = isPaused ? 'Resume' : 'Pause';
+      labelled(pauseButton, isPaused ? 'Resume sync' : 'Pause sync');
       const counts: Partial<Record<View, number>> = { outbox: status.pending, 'dead letters': status.deadLetters };
       for (const tab of tabs) {
         const count = counts[tab.dataset.view as View] ?? 0;

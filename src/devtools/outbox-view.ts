@@ -22,17 +22,23 @@ export async function outboxView(context: ViewContext): Promise<HTMLElement> {
         )
       : null,
     dataTable(
-      ['seq', 'op', 'record', { label: 'data', fill: true }, 'tries', 'error', ''],
+      ['seq', { label: 'change', fill: true }, 'tries', ''],
       pending.map((entry) => ({
         key: `outbox:${entry.seq}`,
         label: `mutation ${entry.seq}`,
         cells: [
           entry.seq,
-          entry.op,
-          `${entry.collection}/${entry.recordId}`,
-          h('code', {}, entry.data ? JSON.stringify(entry.data) : ''),
+          // Stacked lines, so the data gets the row's whole width (cut with an ellipsis; open the row for all of it).
+          h(
+            'span',
+            {},
+            h('span', { class: 'line' }, `${entry.op} ${entry.collection}/${entry.recordId}`),
+            entry.data ? h('code', { class: 'line muted' }, JSON.stringify(entry.data)) : null,
+            entry.lastError
+              ? h('span', { class: 'line problem' }, `${entry.lastError.code}: ${entry.lastError.message}`)
+              : null,
+          ),
           entry.attempts,
-          entry.lastError ? h('span', { class: 'problem', title: entry.lastError.message }, entry.lastError.code) : '',
           h(
             'span',
             { class: 'actions' },

@@ -35,6 +35,8 @@ th { text-align: left; font-weight: 600; color: var(--muted); white-space: nowra
 th, td { vertical-align: top; padding: 3px 6px 3px 0; border-bottom: 1px solid #eef0f2; }
 table.data td { white-space: nowrap; }
 table.data td.fill, table.data th.fill { width: 100%; max-width: 0; overflow: hidden; text-overflow: ellipsis; }
+.line { display: block; overflow: hidden; text-overflow: ellipsis; }
+.muted { color: var(--muted); }
 table.facts th { width: 1%; padding-right: 16px; font-weight: 400; }
 td, code, pre, .time, input[type=search] { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11.5px; }
 .toggle-cell { width: 1%; padding-right: 2px; }
@@ -47,6 +49,8 @@ tr.details pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-h
 .kind.conflict, .kind.rejected, .kind.error, .problem { color: var(--bad); }
 .kind.run { color: var(--accent); }
 .timeline .chart { margin: 0 0 12px; }
+.panel[data-dock=bottom] .timeline { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 0 16px; }
+.panel[data-dock=bottom] .timeline table { grid-column: 1 / -1; }
 .timeline h3 { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; margin: 4px 0; font-size: 12px; }
 .legend { display: inline-flex; gap: 10px; font-weight: 400; color: var(--muted); }
 .swatch::before { content: ""; display: inline-block; width: 8px; height: 8px; margin-right: 4px; border-radius: 2px; background: currentColor; }

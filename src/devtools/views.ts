@@ -59,15 +59,23 @@ async function deadLettersView(context: ViewContext): Promise<HTMLElement> {
   const { client } = context;
   const letters = await client.deadLetters();
   return dataTable(
-    ['what', { label: 'error', fill: true }, 'when', ''],
+    [{ label: 'refused change', fill: true }, 'when', ''],
     letters.map((letter) => ({
       key: `dead:${letter.id}`,
       label: `dead letter ${letter.mutation ? `mutation ${letter.mutation.seq}` : letter.id}`,
       cells: [
-        letter.mutation
-          ? `${letter.mutation.op} ${letter.mutation.collection}/${letter.mutation.recordId}`
-          : `${letter.request?.method} ${letter.request?.url} → ${letter.request?.status}`,
-        h('span', { class: 'problem' }, `${letter.error.code}: ${letter.error.message}`),
+        h(
+          'span',
+          {},
+          h(
+            'span',
+            { class: 'line' },
+            letter.mutation
+              ? `${letter.mutation.op} ${letter.mutation.collection}/${letter.mutation.recordId}`
+              : `${letter.request?.method} ${letter.request?.url} → ${letter.request?.status}`,
+          ),
+          h('span', { class: 'line problem' }, `${letter.error.code}: ${letter.error.message}`),
+        ),
         time(letter.rejectedAt),
         h(
           'span',
