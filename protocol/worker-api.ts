@@ -101,13 +101,32 @@ export interface LocalWriteResult {
   pending: number;
 }
 
+/** What one sync run did, logged when it ends (a run that found nothing to do is not logged). */
+export interface SyncRunSummary {
+  /** How long the run took, in ms. */
+  durationMs: number;
+  /** Mutations the server settled (applied, duplicate or conflict). */
+  pushed: number;
+  /** Changes pulled from the server. */
+  pulled: number;
+  /** Mutations the server rejected for good (now dead letters). */
+  failed: number;
+  /** Outbox entries when the run started and when it ended. */
+  outboxBefore: number;
+  outboxAfter: number;
+  /** Why the run stopped early, or null when it finished. */
+  error: WireError | null;
+}
+
 /** An entry of the worker's bounded sync log. */
 export interface SyncLogEntry {
   id?: number;
   at: number;
-  kind: 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user' | 'conflict' | 'rejected' | 'query';
+  kind: 'run' | 'push' | 'pull' | 'replay' | 'error' | 'pause' | 'user' | 'conflict' | 'rejected' | 'query';
   message: string;
   details?: Record<string, unknown>;
+  /** Set on `run` entries. */
+  run?: SyncRunSummary;
 }
 
 export interface Handshake {

@@ -11,6 +11,7 @@ export type {
   StorageState,
   SyncLogEntry,
   SyncRecord,
+  SyncRunSummary,
   SyncStatus,
   SyncWorkerConfig,
   WireError,

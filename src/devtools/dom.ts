@@ -1,4 +1,4 @@
-type Child = Node | string | number | null | undefined | false;
+export type Child = Node | string | number | null | undefined | false;
 
 interface Props {
   class?: string;
@@ -24,21 +24,24 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   if (props.volatile) element.dataset.volatile = '';
   if (props.onClick) element.addEventListener('click', props.onClick);
   for (const [name, value] of Object.entries(props.attrs ?? {})) element.setAttribute(name, value);
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'object' ? child : document.createTextNode(String(child)));
-  }
+  append(element, children);
   return element;
 }
 
-/** A table with a header row (none when `headers` is empty); each row is a list of cells. */
-export function table(headers: string[], rows: Child[][], empty: string): HTMLElement {
-  if (rows.length === 0) return h('p', { class: 'empty' }, empty);
+/** Appends children as nodes, strings and numbers as text. */
+export function append(parent: Node & ParentNode, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** A two-column table of names and values. */
+export function facts(rows: [string, Child][]): HTMLElement {
   return h(
     'table',
-    {},
-    headers.length > 0 && h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', {}, header)))),
-    h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell))))),
+    { class: 'facts' },
+    h('tbody', {}, ...rows.map(([name, value]) => h('tr', {}, h('th', {}, name), h('td', {}, value)))),
   );
 }
 
@@ -46,6 +49,25 @@ export function button(label: string, onClick: () => void, title?: string): HTML
   return h('button', { onClick, ...(title ? { title } : {}), attrs: { type: 'button' } }, label);
 }
 
+/** Names a terse button (an icon, a short word) in full, for its tooltip and for assistive technology. */
+export function labelled(target: HTMLButtonElement, label: string): HTMLButtonElement {
+  target.title = label;
+  target.setAttribute('aria-label', label);
+  return target;
+}
+
+/** A time of day as HH:MM:SS: 24 h, so its width never depends on the hour. */
+export function clockTime(at: number): string {
+  const date = new Date(at);
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
+}
+
+/** A time of day, marked volatile. */
 export function time(at: number | null): Child {
-  return at === null ? '—' : h('span', { volatile: true }, new Date(at).toLocaleTimeString());
+  return at === null ? '—' : h('span', { volatile: true, class: 'time' }, clockTime(at));
+}
+
+/** A duration, marked volatile. */
+export function duration(ms: number): Child {
+  return h('span', { volatile: true }, ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 }

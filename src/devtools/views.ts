@@ -1,18 +1,13 @@
-import type { SyncClient } from '../sync-client.ts';
-import { button, h, table, time } from './dom.ts';
+import { dataTable } from './data-table.ts';
+import { button, facts, h, time } from './dom.ts';
+import { logView } from './log-view.ts';
+import { outboxView } from './outbox-view.ts';
+import { timelineView } from './timeline-view.ts';
+import { act, type ViewContext } from './view-context.ts';
 
 /** The panel's views, in tab order. */
-export const VIEWS = ['status', 'outbox', 'dead letters', 'collections', 'log', 'conflicts'] as const;
+export const VIEWS = ['status', 'outbox', 'dead letters', 'collections', 'log', 'timeline', 'conflicts'] as const;
 export type View = (typeof VIEWS)[number];
-
-export interface ViewContext {
-  client: SyncClient;
-  /** Re-renders the panel (after an action). */
-  refresh(): void;
-  /** The collection shown by the collection browser. */
-  collection: string | null;
-  selectCollection(name: string): void;
-}
 
 /** Renders one view's content from fresh data. */
 export async function renderView(view: View, context: ViewContext): Promise<HTMLElement> {
@@ -27,6 +22,8 @@ export async function renderView(view: View, context: ViewContext): Promise<HTML
       return collectionsView(context);
     case 'log':
       return logView(context, null);
+    case 'timeline':
+      return timelineView(context);
     case 'conflicts':
       return logView(context, 'conflict');
   }
@@ -37,100 +34,65 @@ async function statusView({ client }: ViewContext): Promise<HTMLElement> {
   const { storage } = status;
   const megabytes = (bytes: number | null) =>
     bytes === null ? '—' : h('span', { volatile: true }, `${(bytes / 1e6).toFixed(1)} MB`);
-  return table(
-    [],
+  return facts([
+    ['browser online', String(navigator.onLine)],
+    ['user', status.userId ?? 'anonymous'],
+    ['pending mutations', status.pending],
+    ['queued requests', status.queuedRequests],
+    ['dead letters', status.deadLetters],
+    ['syncing', String(status.isSyncing)],
+    ['paused', status.pausedReason ?? 'no'],
+    ['last sync', time(status.lastSyncAt)],
+    ['next attempt', time(status.nextAttemptAt)],
+    ['last error', status.lastError ? `${status.lastError.code}: ${status.lastError.message}` : '—'],
+    ['storage used', megabytes(storage.usage)],
+    ['storage quota', megabytes(storage.quota)],
     [
-      ['browser online', String(navigator.onLine)],
-      ['user', status.userId ?? 'anonymous'],
-      ['pending mutations', status.pending],
-      ['queued requests', status.queuedRequests],
-      ['dead letters', status.deadLetters],
-      ['syncing', String(status.isSyncing)],
-      ['paused', status.pausedReason ?? 'no'],
-      ['last sync', time(status.lastSyncAt)],
-      ['next attempt', time(status.nextAttemptAt)],
-      ['last error', status.lastError ? `${status.lastError.code}: ${status.lastError.message}` : '—'],
-      ['storage used', megabytes(storage.usage)],
-      ['storage quota', megabytes(storage.quota)],
-      [
-        'storage persisted',
-        storage.isPersisted === null ? '—' : h('span', { volatile: true }, String(storage.isPersisted)),
-      ],
-      ['storage error', storage.error ? `${storage.error.code}: ${storage.error.message}` : '—'],
+      'storage persisted',
+      storage.isPersisted === null ? '—' : h('span', { volatile: true }, String(storage.isPersisted)),
     ],
-    '',
-  );
+    ['storage error', storage.error ? `${storage.error.code}: ${storage.error.message}` : '—'],
+  ]);
 }
 
-async function outboxView({ client, refresh }: ViewContext): Promise<HTMLElement> {
-  const pending = await client.outbox();
-  const act = (work: () => Promise<unknown>) => () => void work().finally(refresh);
-  return h(
-    'div',
-    {},
-    pending.length > 0
-      ? h(
-          'p',
+async function deadLettersView(context: ViewContext): Promise<HTMLElement> {
+  const { client } = context;
+  const letters = await client.deadLetters();
+  return dataTable(
+    [{ label: 'refused change', fill: true }, 'when', ''],
+    letters.map((letter) => ({
+      key: `dead:${letter.id}`,
+      label: `dead letter ${letter.mutation ? `mutation ${letter.mutation.seq}` : letter.id}`,
+      cells: [
+        h(
+          'span',
           {},
-          button(
-            'Retry all now',
-            act(() => client.retryPending()),
-            'Push the outbox now, ignoring backoff',
+          h(
+            'span',
+            { class: 'line' },
+            letter.mutation
+              ? `${letter.mutation.op} ${letter.mutation.collection}/${letter.mutation.recordId}`
+              : `${letter.request?.method} ${letter.request?.url} → ${letter.request?.status}`,
           ),
-        )
-      : null,
-    table(
-      ['seq', 'op', 'record', 'data', 'attempts', 'last error', ''],
-      pending.map((entry) => [
-        entry.seq,
-        entry.op,
-        `${entry.collection}/${entry.recordId}`,
-        h('code', {}, entry.data ? JSON.stringify(entry.data) : ''),
-        entry.attempts,
-        entry.lastError ? entry.lastError.code : '',
+          h('span', { class: 'line problem' }, `${letter.error.code}: ${letter.error.message}`),
+        ),
+        time(letter.rejectedAt),
         h(
           'span',
           { class: 'actions' },
           button(
             'Retry',
-            act(() => client.retryPending()),
+            act(context, () => client.retryDeadLetter(letter.id)),
           ),
           button(
             'Discard',
-            act(() => client.discardPending(entry.seq)),
-            'Drop this change (and later ones on the record)',
+            act(context, () => client.discardDeadLetter(letter.id)),
           ),
         ),
-      ]),
-      'The outbox is empty: every change reached the server.',
-    ),
-  );
-}
-
-async function deadLettersView({ client, refresh }: ViewContext): Promise<HTMLElement> {
-  const letters = await client.deadLetters();
-  const act = (work: () => Promise<unknown>) => () => void work().finally(refresh);
-  return table(
-    ['what', 'error', 'when', ''],
-    letters.map((letter) => [
-      letter.mutation
-        ? `${letter.mutation.op} ${letter.mutation.collection}/${letter.mutation.recordId}`
-        : `${letter.request?.method} ${letter.request?.url} → ${letter.request?.status}`,
-      `${letter.error.code}: ${letter.error.message}`,
-      time(letter.rejectedAt),
-      h(
-        'span',
-        { class: 'actions' },
-        button(
-          'Retry',
-          act(() => client.retryDeadLetter(letter.id)),
-        ),
-        button(
-          'Discard',
-          act(() => client.discardDeadLetter(letter.id)),
-        ),
-      ),
-    ]),
+      ],
+      details: letter,
+    })),
+    context,
     'No dead letters: the server refused nothing.',
   );
 }
@@ -149,20 +111,20 @@ async function collectionsView(context: ViewContext): Promise<HTMLElement> {
   return h(
     'div',
     {},
-    h('p', {}, picker, ` ${records.length} record(s)`),
-    table(
-      ['id', 'fields', 'version'],
-      records.map(({ id, _version, ...fields }) => [id, h('code', {}, JSON.stringify(fields)), _version ?? 'unsynced']),
+    h('p', { class: 'toolbar' }, picker, `${records.length} record(s)`),
+    dataTable(
+      ['id', { label: 'fields', fill: true }, 'version'],
+      records.map((record) => {
+        const { id, _version, ...fields } = record;
+        return {
+          key: `record:${current}/${id}`,
+          label: `record ${id}`,
+          cells: [id, h('code', {}, JSON.stringify(fields)), _version ?? 'unsynced'],
+          details: record,
+        };
+      }),
+      context,
       'No records.',
     ),
-  );
-}
-
-async function logView({ client }: ViewContext, kind: 'conflict' | null): Promise<HTMLElement> {
-  const entries = (await client.log(200)).filter((entry) => kind === null || entry.kind === kind).reverse();
-  return table(
-    ['time', 'kind', 'what happened'],
-    entries.map((entry) => [time(entry.at), h('span', { class: `kind ${entry.kind}` }, entry.kind), entry.message]),
-    kind === 'conflict' ? 'No conflicts so far.' : 'The log is empty.',
   );
 }

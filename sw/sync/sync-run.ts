@@ -1,4 +1,6 @@
+import { SyncError, type SyncRunSummary, type WireError } from '../../protocol/index.ts';
 import type { SyncDatabase } from '../local/database.ts';
+import { appendLog } from '../local/sync-log.ts';
 import { uuidv7 } from '../uuidv7.ts';
 import { pushImported } from './imported-push.ts';
 import { pullChanges } from './pull.ts';
@@ -16,7 +18,8 @@ export interface RunHooks extends SettleHooks {
 /**
  * One sync run with one user's database and token: push the outbox, replay queued requests,
  * pull changes. What each batch and page settles is reported through `hooks` as it happens.
- * Resolves to whether everything was done within the run's time budget.
+ * Resolves to whether everything was done within the run's time budget. A run that moved or
+ * failed anything is logged as a `run` entry with its counts and duration.
  */
 export async function runSync(
   db: SyncDatabase,
@@ -24,7 +27,51 @@ export async function runSync(
   token: string | null,
   hooks: RunHooks,
 ): Promise<boolean> {
-  const deadline = Date.now() + RUN_BUDGET_MS;
+  const startedAt = Date.now();
+  const outboxBefore = await db.outbox.count();
+  const counts = { pushed: 0, pulled: 0, failed: 0 };
+  const counted: RunHooks = {
+    ...hooks,
+    onOutcomes: (outcomes) => {
+      for (const { status } of outcomes) {
+        if (status === 'rejected') counts.failed++;
+        else counts.pushed++;
+      }
+      hooks.onOutcomes(outcomes);
+    },
+    onProgress: (pulled, hasMore) => {
+      counts.pulled = pulled;
+      hooks.onProgress(pulled, hasMore);
+    },
+  };
+  let error: WireError | null = null;
+  try {
+    return await syncSteps(db, syncUrl, token, counted, startedAt + RUN_BUDGET_MS);
+  } catch (thrown) {
+    error = (thrown instanceof SyncError ? thrown : new SyncError('internal_error', String(thrown))).toWire().error;
+    throw thrown;
+  } finally {
+    const run: SyncRunSummary = {
+      durationMs: Date.now() - startedAt,
+      ...counts,
+      outboxBefore,
+      outboxAfter: await db.outbox.count().catch(() => outboxBefore),
+      error,
+    };
+    if (run.pushed + run.pulled + run.failed > 0 || error) {
+      const what = `pushed ${run.pushed}, pulled ${run.pulled}, failed ${run.failed}`;
+      await appendLog(db, { kind: 'run', message: error ? `${what}; stopped: ${error.code}` : what, run });
+    }
+  }
+}
+
+async function syncSteps(
+  db: SyncDatabase,
+  syncUrl: string,
+  token: string | null,
+  hooks: RunHooks,
+  deadline: number,
+): Promise<boolean> {
   const transport = new SyncTransport(syncUrl, token);
   const clientId = await clientIdOf(db);
   // A push the server cannot take right now must not stop fresh data from arriving: pull anyway,
