@@ -22,7 +22,10 @@ export type SyncClientEventMap = {
   outcomes: MutationOutcome[];
   /** Records received so far by a pull in progress (a bootstrap reports page by page). */
   progress: { pulled: number; hasMore: boolean };
-  /** The browser answered the storage persistence request (Firefox: once the user settles its prompt). */
+  /**
+   * The browser answered the storage persistence request (Firefox: once the user settles its
+   * prompt). An answer given before the listener was added is in `isStoragePersisted`.
+   */
   persistence: { isPersisted: boolean | null };
 };
 

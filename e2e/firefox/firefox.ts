@@ -12,7 +12,8 @@ export interface FirefoxRig {
   browser: Browser;
 }
 
-export async function startFirefoxRig(): Promise<FirefoxRig> {
+/** `prefs`: Firefox preferences for the test's profile. */
+export async function startFirefoxRig(prefs: Record<string, unknown> = {}): Promise<FirefoxRig> {
   const server = await TestSyncServer.start();
   const faults = await FaultProxy.start(() => server.port);
   const browser = await puppeteer.launch({
@@ -20,6 +21,7 @@ export async function startFirefoxRig(): Promise<FirefoxRig> {
     executablePath,
     protocol: 'webDriverBiDi',
     headless: true,
+    extraPrefsFirefox: prefs,
     // Lets the tests evaluate in Firefox's parent process, where the service worker manager lives.
     args: ['--remote-allow-system-access'],
   });

@@ -1,7 +1,13 @@
 import { expect, onTestFinished, test } from 'vitest';
+import type { SyncRecord } from '../../src/index.ts';
 import { openConnected, startFirefoxRig, stopFirefoxRig, submit, texts } from './firefox.ts';
 
-type LiveWindow = typeof window & { live?: { title: string }[] };
+interface Todo extends SyncRecord {
+  title: string;
+  done: boolean;
+}
+
+type LiveWindow = typeof window & { live?: Todo[] };
 
 test('a live query in one tab follows collection writes made in another, online and offline', async () => {
   const rig = await startFirefoxRig();
@@ -9,8 +15,8 @@ test('a live query in one tab follows collection writes made in another, online 
   const { server, faults, browser } = rig;
   const app = await openConnected(browser, faults.url);
   await app.evaluate(() => {
-    window.syncClient.collection('todos').subscribe({ where: { done: false }, sort: 'title' }, (records) => {
-      (window as LiveWindow).live = records as { title: string }[];
+    window.syncClient.collection<Todo>('todos').subscribe({ where: { done: false }, sort: 'title' }, (records) => {
+      (window as LiveWindow).live = records;
     });
   });
   const other = await openConnected(browser, faults.url);
