@@ -35,7 +35,7 @@ test('todos created while the server is down survive a reload and reach the serv
   await app.setOfflineMode(false);
   await server.restart();
   await expect
-    .poll(() => server.records('todos').then((rows) => rows.map((row) => row.data.title).sort()), { timeout: 20_000 })
+    .poll(() => server.records('todos').then((rows) => rows.map((row) => row.data.title).sort()))
     .toEqual(['bread', 'eggs', 'milk']);
   expect(await server.appliedMutationCount()).toBe(3);
   await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);

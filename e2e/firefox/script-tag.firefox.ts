@@ -34,7 +34,7 @@ test('a page with one script tag and the ready-made worker creates offline, relo
   await server.restart();
   await page.setOfflineMode(false);
   await expect
-    .poll(() => server.records('notes').then((rows) => rows.map((row) => row.data.text).sort()), { timeout: 20_000 })
+    .poll(() => server.records('notes').then((rows) => rows.map((row) => row.data.text).sort()))
     .toEqual(['first note', 'second note']);
   expect(await server.appliedMutationCount()).toBe(2);
   await expect.poll(() => texts(page, '#status')).toEqual(['0 change(s) waiting']);

@@ -25,7 +25,7 @@ test('without Background Sync, the page’s online event brings the outbox to th
 
   await app.setOfflineMode(false);
   // The outbox empties once the server's answer is back, so the proxy has recorded it by then.
-  await expect.poll(() => readStore(app, 'outbox'), { timeout: 20_000 }).toHaveLength(0);
+  await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);
   expect(await server.appliedMutationCount()).toBe(1);
   const delivered = faults.exchangesTo('/sync/push').find((push) => push.status === 200);
   // Delivered by the online event, which ignores backoff, not by the scheduler's retry timer.
