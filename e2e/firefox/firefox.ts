@@ -12,20 +12,27 @@ export interface FirefoxRig {
   browser: Browser;
 }
 
-/** `prefs`: Firefox preferences for the test's profile. */
+/** `prefs`: Firefox preferences for the test's profile. Server and browser start side by side. */
 export async function startFirefoxRig(prefs: Record<string, unknown> = {}): Promise<FirefoxRig> {
-  const server = await TestSyncServer.start();
-  const faults = await FaultProxy.start(() => server.port);
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath,
-    protocol: 'webDriverBiDi',
-    headless: true,
-    extraPrefsFirefox: prefs,
-    // Lets the tests evaluate in Firefox's parent process, where the service worker manager lives.
-    args: ['--remote-allow-system-access'],
-  });
-  return { server, faults, browser };
+  const [server, browser] = await Promise.allSettled([
+    TestSyncServer.start(),
+    puppeteer.launch({
+      browser: 'firefox',
+      executablePath,
+      protocol: 'webDriverBiDi',
+      headless: true,
+      extraPrefsFirefox: prefs,
+      // Lets the tests evaluate in Firefox's parent process, where the service worker manager lives.
+      args: ['--remote-allow-system-access'],
+    }),
+  ]);
+  if (server.status === 'fulfilled' && browser.status === 'fulfilled') {
+    const faults = await FaultProxy.start(() => server.value.port);
+    return { server: server.value, faults, browser: browser.value };
+  }
+  if (server.status === 'fulfilled') await server.value.dispose();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw [server, browser].find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason;
 }
 
 export async function stopFirefoxRig({ server, faults, browser }: FirefoxRig): Promise<void> {
