@@ -145,7 +145,7 @@ export async function stopServiceWorkers(browser: Browser): Promise<void> {
   if (result.type === 'exception')
     throw new Error(`Stopping the service workers failed: ${result.exceptionDetails.text}`);
   for (let attempt = 0; (await runningServiceWorkers(browser)) > 0; attempt++) {
-    if (attempt === 100) throw new Error('The service workers did not stop');
+    if (attempt === 200) throw new Error('The service workers did not stop');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
