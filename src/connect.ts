@@ -2,6 +2,7 @@ import { Workbox, type WorkboxLifecycleEvent } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
 import { addIdempotencyKeys } from './idempotency-keys.ts';
 import { installError, registrationError } from './registration-error.ts';
+import { requestStoragePersistence } from './storage-persistence.ts';
 import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
 import { watchWorkerUpdates } from './worker-updates.ts';
@@ -29,7 +30,10 @@ export interface ConnectOptions {
   getToken?: TokenProvider;
   /** Hold the server's realtime poke stream (`/sync/events`) and pull on each poke. Default: true. */
   realtime?: boolean;
-  /** Ask the browser to keep this site's data from eviction (`navigator.storage.persist()`). Default: true. */
+  /**
+   * Ask the browser to keep this site's data from eviction (`navigator.storage.persist()`), in the
+   * background: the answer arrives as the client's `persistence` event. Default: true.
+   */
   persistStorage?: boolean;
   /**
    * Give the app's `fetch` writes to the worker's routes an `Idempotency-Key`, so that a write
@@ -65,10 +69,9 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
   const { syncUrl, routes } = await link.open();
   if (options.idempotencyKeys ?? true) addIdempotencyKeys(routes);
-  // Not awaited: Firefox answers only once the user settles a permission prompt.
-  if (options.persistStorage ?? true) void navigator.storage?.persist?.().catch(() => false);
   const client = new SyncClient(link, {
     syncUrl,
+    persistence: (options.persistStorage ?? true) ? requestStoragePersistence() : null,
     updates,
     syncIntervalMs: options.syncIntervalMs ?? 30_000,
     getToken: options.getToken,

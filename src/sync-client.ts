@@ -23,6 +23,11 @@ export type SyncClientEventMap = {
   outcomes: MutationOutcome[];
   /** Records received so far by a pull in progress (a bootstrap reports page by page). */
   progress: { pulled: number; hasMore: boolean };
+  /**
+   * The browser answered the storage persistence request (Firefox: once the user settles its
+   * prompt). An answer given before the listener was added is in `isStoragePersisted`.
+   */
+  persistence: { isPersisted: boolean | null };
 };
 
 type Listener<K extends keyof SyncClientEventMap> = (event: SyncClientEventMap[K]) => void;
@@ -39,6 +44,8 @@ export interface UpdateControl {
 
 export interface SyncClientOptions {
   syncUrl: string;
+  /** The browser's pending answer to the storage persistence request; null when not asked. */
+  persistence: Promise<boolean | null> | null;
   updates: UpdateControl;
   syncIntervalMs: number;
   getToken: TokenProvider | undefined;
@@ -56,6 +63,7 @@ export class SyncClient {
   #events: EventSource | null = null;
   #token: string | null = null;
   #isRefreshingToken = false;
+  #isStoragePersisted: boolean | null = null;
 
   constructor(link: WorkerLink, options: SyncClientOptions) {
     this.#link = link;
@@ -64,6 +72,10 @@ export class SyncClient {
     this.#updates.onWaiting(() => this.#emit('update', { isWaiting: true }));
     this.#channel.onmessage = (message: MessageEvent<WorkerEvent>) => this.#dispatch(message.data);
     this.#stopTriggers = this.#installTriggers();
+    void options.persistence?.then((isPersisted) => {
+      this.#isStoragePersisted = isPersisted;
+      this.#emit('persistence', { isPersisted });
+    });
   }
 
   /** Pushes the outbox, replays queued requests and pulls changes now, ignoring backoff. */
@@ -173,6 +185,14 @@ export class SyncClient {
   /** Whether a new worker version is installed and waits for `applyUpdate()`. */
   get isUpdateWaiting(): boolean {
     return this.#updates.isWaiting;
+  }
+
+  /**
+   * The browser's answer to the storage persistence request: null until it answers (Firefox
+   * waits for the user's choice) or when it was not asked; then the `persistence` event fires.
+   */
+  get isStoragePersisted(): boolean | null {
+    return this.#isStoragePersisted;
   }
 
   /** Activates the waiting worker version; the link moves to it, the outbox goes with it. */
