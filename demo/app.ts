@@ -65,8 +65,10 @@ client.on('changed', () => void render());
 client.on('status', (status) => {
   if (statusLine) {
     const synced = status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleTimeString() : 'never';
-    statusLine.textContent = `${status.pending} change(s) waiting · last sync ${synced}${status.lastError ? ` · ${status.lastError.message}` : ''}`;
+    statusLine.textContent = `${status.pending} change(s) waiting · last sync ${synced}${status.lastError ? ` · ${status.lastError.message}` : ''}${status.isControlled ? '' : ` · ${ONLINE_ONLY}`}`;
   }
 });
-if (statusLine) statusLine.textContent = 'Ready';
+// After a hard reload the worker may not control the page: the list then comes from the server.
+const ONLINE_ONLY = 'online only: reload to work offline';
+if (statusLine) statusLine.textContent = (await client.status()).isControlled ? 'Ready' : `Ready · ${ONLINE_ONLY}`;
 await render();

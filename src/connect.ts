@@ -1,6 +1,8 @@
 import { Workbox } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
 import { addIdempotencyKeys } from './idempotency-keys.ts';
+import { requestControl } from './page-control.ts';
+import { authorizeUncontrolledRequests } from './server-authorization.ts';
 import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
 import { watchWorkerUpdates } from './worker-updates.ts';
@@ -19,7 +21,10 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Milliseconds between sync kicks while the page is visible. Default: 30000. */
   syncIntervalMs?: number;
-  /** Supplies the user's token (JWT); called at connect and again whenever the server refuses it. */
+  /**
+   * Supplies the user's token (JWT); called at connect and again whenever the server refuses it,
+   * and for each `fetch` to the routes while no worker controls the page (they go to the server).
+   */
   getToken?: TokenProvider;
   /** Hold the server's realtime poke stream (`/sync/events`) and pull on each poke. Default: true. */
   realtime?: boolean;
@@ -34,8 +39,10 @@ export interface ConnectOptions {
 }
 
 /**
- * Registers the service worker, waits until it controls this page (so the app's REST
- * requests are answered locally), and opens the Comlink link with a version handshake.
+ * Registers the service worker, brings this page under its control if it can (so the app's REST
+ * requests are answered locally; `status().isControlled` tells), and opens the Comlink link to the
+ * active worker with a version handshake. An uncontrolled page (hard reload, `claimClients: false`)
+ * still works: the collection API goes through the worker, `fetch` to the routes goes to the server.
  * @throws {SyncError} `worker_unavailable` without service worker support or when the worker
  *   never answers; `version_mismatch` when page and worker speak different protocols (reload).
  */
@@ -49,10 +56,11 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   const workbox = new Workbox(workerUrl(options), options.scope === undefined ? {} : { scope: options.scope });
   const updates = watchWorkerUpdates(workbox, navigator.serviceWorker);
   await workbox.register({ immediate: true });
-  await controlled(navigator.serviceWorker);
+  await requestControl(navigator.serviceWorker, options.timeoutMs ?? 3000);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
   const { syncUrl, routes } = await link.open();
   if (options.idempotencyKeys ?? true) addIdempotencyKeys(routes);
+  if (options.getToken) authorizeUncontrolledRequests(routes, navigator.serviceWorker, options.getToken);
   // Not awaited: Firefox answers only once the user settles a permission prompt.
   if (options.persistStorage ?? true) void navigator.storage?.persist?.().catch(() => false);
   const client = new SyncClient(link, {
@@ -71,10 +79,4 @@ function workerUrl({ serviceWorkerUrl = '/syncworker-sw.js', config }: ConnectOp
   const url = new URL(serviceWorkerUrl, location.href);
   url.searchParams.set('config', JSON.stringify(config));
   return url.href;
-}
-
-/** Resolves once a service worker controls this page (the worker claims clients on activation). */
-function controlled(container: ServiceWorkerContainer): Promise<void> {
-  if (container.controller) return Promise.resolve();
-  return new Promise((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
 }
