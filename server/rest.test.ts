@@ -64,7 +64,7 @@ describe.each(TEST_BACKENDS)('REST routes on $name', (backend) => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ title: 'milk', done: false, _version: 1 });
     const { id } = created.body;
-    expect(typeof id).toBe('string');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     expect((await rest(api, 'GET', `/api/todos/${id}`)).body).toEqual({ id, title: 'milk', done: false, _version: 1 });
     const patched = await rest(api, 'PATCH', `/api/todos/${id}`, { done: true });

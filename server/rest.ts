@@ -4,6 +4,7 @@ import { SyncError } from '../protocol/index.ts';
 import { evaluateQuery } from '../protocol/query-match.ts';
 import { pageLinks, parseListParams } from '../protocol/query-params.ts';
 import { isStorableText } from '../protocol/storable-values.ts';
+import { uuidv7 } from '../protocol/uuidv7.ts';
 import type { Collections } from './collections.ts';
 import { readJsonBody, sendJson } from './http.ts';
 import type { PushContext } from './push.ts';
@@ -46,7 +47,7 @@ export async function handleRest(
     if (method === 'GET') return list(response, url, collection, context);
     if (method === 'POST') {
       const fields = await readFields(request, context.maxBodyBytes);
-      const recordId = fields.id ?? crypto.randomUUID();
+      const recordId = fields.id ?? uuidv7();
       if (!isStorableText(recordId, 200)) {
         throw new SyncError(
           'invalid_id',

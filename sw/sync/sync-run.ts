@@ -1,5 +1,5 @@
+import { uuidv7 } from '../../protocol/uuidv7.ts';
 import type { SyncDatabase } from '../local/database.ts';
-import { uuidv7 } from '../uuidv7.ts';
 import { pullChanges } from './pull.ts';
 import { pushOutbox, type SettleHooks } from './push.ts';
 import { replayQueuedRequests } from './request-queue.ts';
