@@ -57,7 +57,13 @@ form?.addEventListener('submit', (event) => {
   input.value = '';
 });
 
-const client = await connect({ serviceWorkerUrl: '/sw.js' });
+// Without a service worker (no support, a blocked or failed install) the server answers the same
+// routes: the app works online, and says why it cannot work offline.
+const client = await connect({ serviceWorkerUrl: '/sw.js' }).catch(async (error: unknown) => {
+  if (statusLine) statusLine.textContent = `Online only: ${error instanceof Error ? error.message : String(error)}`;
+  await render();
+  throw error;
+});
 window.syncClient = client;
 // The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
 installDevtoolsTriggers(client);

@@ -146,3 +146,19 @@ test.describe('a page the worker may not claim', () => {
     expect(await server.appliedMutationCount()).toBe(3);
   });
 });
+
+test.describe('a browser mode without service workers', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('the demo works online through the server and says it is online only', async ({ page, server, faults }) => {
+    await page.goto(faults.url);
+    await expect(page.locator('#status')).toContainText('Online only');
+    await page.locator('input[name=title]').fill('no worker here');
+    await page.locator('#add button').click();
+    await expect(page.locator('#todos li span')).toHaveText(['no worker here']);
+    await page.locator('#todos input[type=checkbox]').check();
+    await expect(page.locator('#todos li.done')).toHaveCount(1);
+    const rows = await server.records('todos');
+    expect(rows.map((row) => [row.data.title, row.data.done, row.version])).toEqual([['no worker here', true, 2]]);
+  });
+});
