@@ -106,6 +106,10 @@ test.describe('a page the worker may not claim', () => {
     // The app's plain fetch reaches the server, which answers the worker's routes for the token's user.
     const created = await restFetch(page, 'POST', '/api/todos', { id: 'by-fetch', title: 'through the server' });
     expect(created).toMatchObject({ status: 201, body: { id: 'by-fetch', _version: 1 } });
+    // The server pokes the page's event stream; the worker pulls the write in, no sync asked for.
+    await expect
+      .poll(async () => (await readStore<{ id: string }>(page, 'todos')).map((todo) => todo.id))
+      .toEqual(['by-fetch']);
     const listed = await restFetch(page, 'GET', '/api/todos?_sort=title');
     expect(listed.body).toEqual([{ id: 'by-fetch', title: 'through the server', _version: 1 }]);
     expect(listed.headers['x-total-count']).toBe('1');
