@@ -72,6 +72,7 @@ export interface SyncServer {
  * @throws {Error} when `restPrefix` does not start and end with `/`.
  */
 export async function createServer(options: ServerOptions = {}): Promise<SyncServer> {
+  const restPrefix = checkRestPrefix(options.restPrefix === undefined ? '/api/' : options.restPrefix);
   const storage = await openStorage(
     options.db ?? './.syncworker-data',
     options.maxWriteWaitMs === undefined ? {} : { maxTurnWaitMs: options.maxWriteWaitMs },
@@ -85,7 +86,6 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const maxWatermelonPushBytes = options.maxWatermelonPushBytes ?? DEFAULT_MAX_WATERMELON_PUSH_BYTES;
   const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir) : null;
-  const restPrefix = checkRestPrefix(options.restPrefix === undefined ? '/api/' : options.restPrefix);
   const isApiPath = (path: string) => path.startsWith('/sync/') || (restPrefix !== null && path.startsWith(restPrefix));
   let httpServer: Server | null = null;
   let inFlight = 0;

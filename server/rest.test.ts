@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS_USER } from './auth.ts';
+import { parseServeArgs } from './cli-options.ts';
+import { createServer } from './create-server.ts';
 import { restClientId } from './rest-writes.ts';
 import { POKE_CHANNEL } from './storage.ts';
 import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
@@ -232,5 +234,22 @@ describe.each(TEST_BACKENDS)('REST routes with authentication on $name', (backen
       201,
     );
     expect((await rest(api, 'GET', '/api/todos', undefined, bearer('ann'))).status).toBe(404);
+  });
+});
+
+describe('the REST prefix option', () => {
+  it('is taken from --rest-prefix, "none" turning the routes off, and refused unless it starts and ends with /', async () => {
+    expect((await parseServeArgs(['serve', '--rest-prefix', '/v1/']))?.options.restPrefix).toBe('/v1/');
+    expect((await parseServeArgs(['serve', '--rest-prefix', 'none']))?.options.restPrefix).toBeNull();
+    expect((await parseServeArgs(['serve']))?.options.restPrefix).toBeUndefined();
+    for (const restPrefix of ['/api', 'api/', '']) {
+      await expect(createServer({ db: 'memory', restPrefix })).rejects.toThrow(/restPrefix must start and end with/);
+    }
+    const api = await startTestServer('memory', { restPrefix: null });
+    try {
+      expect((await rest(api, 'POST', '/api/todos', { title: 'x' })).body.error.message).toMatch(/Nothing at/);
+    } finally {
+      await api.close();
+    }
   });
 });
