@@ -166,3 +166,28 @@ test.describe('a browser mode without service workers', () => {
     expect(rows.map((row) => [row.data.title, row.data.done, row.version])).toEqual([['no worker here', true, 2]]);
   });
 });
+
+test('a worker that fails to install ends connect() with worker_unavailable, and the routes still work online', async ({
+  page,
+  server,
+  faults,
+}) => {
+  await page.route(`${faults.url}/broken-install.html`, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><script src="/syncworker.iife.js"></script><script>
+        // The app shell names a file the server does not have: the worker's install fails.
+        window.connected = SyncWorker.connect({
+          config: { routes: { '/api/todos': 'todos' }, appShell: ['/no-such-file.js'] },
+        }).then(() => 'connected', (error) => error.code);
+      </script>`,
+    }),
+  );
+  await page.goto(`${faults.url}/broken-install.html`);
+  expect(await page.evaluate(() => (window as unknown as { connected: Promise<string> }).connected)).toBe(
+    'worker_unavailable',
+  );
+  const created = await restFetch(page, 'POST', '/api/todos', { id: 'served', title: 'by the server' });
+  expect(created).toMatchObject({ status: 201, body: { id: 'served', _version: 1 } });
+  expect((await server.records('todos')).map((row) => row.id)).toEqual(['served']);
+});

@@ -1,4 +1,4 @@
-import { CLAIM_MESSAGE_TYPE } from '../protocol/index.ts';
+import { CLAIM_MESSAGE_TYPE, SyncError } from '../protocol/index.ts';
 
 /**
  * Brings this page under the active worker's control if it is not: a hard reload (Shift+Reload)
@@ -6,10 +6,11 @@ import { CLAIM_MESSAGE_TYPE } from '../protocol/index.ts';
  * active worker, asks it to claim its clients (it does unless configured with `claimClients:
  * false`), and waits at most `timeoutMs` for `controllerchange`. Resolves to whether the page is
  * controlled; an uncontrolled page's requests go to the server, which answers the same routes.
+ * @throws {SyncError} `worker_unavailable` when the worker being installed fails (nothing active).
  */
 export async function requestControl(container: ServiceWorkerContainer, timeoutMs: number): Promise<boolean> {
   if (container.controller) return true;
-  const { active } = await container.ready;
+  const active = await activeWorker(container);
   if (container.controller) return true;
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(container.controller !== null), timeoutMs);
@@ -23,4 +24,27 @@ export async function requestControl(container: ServiceWorkerContainer, timeoutM
     );
     active?.postMessage({ type: CLAIM_MESSAGE_TYPE });
   });
+}
+
+/** The active worker once there is one; a first install that fails ends the wait instead of leaving it open. */
+async function activeWorker(container: ServiceWorkerContainer): Promise<ServiceWorker | null> {
+  const ready = container.ready.then((registration) => registration.active);
+  const registration = await container.getRegistration();
+  if (!registration || registration.active) return ready;
+  const installing = registration.installing ?? registration.waiting;
+  const isLeftWithNone = () => !registration.active && !registration.installing && !registration.waiting;
+  if (!installing) throw installFailed();
+  const failed = new Promise<never>((_, reject) =>
+    installing.addEventListener('statechange', () => {
+      if (installing.state === 'redundant' && isLeftWithNone()) reject(installFailed());
+    }),
+  );
+  return Promise.race([ready, failed]);
+}
+
+function installFailed(): SyncError {
+  return new SyncError(
+    'worker_unavailable',
+    'The service worker failed to install (its console says why, e.g. a missing app shell file): requests go to the server, online only',
+  );
 }
