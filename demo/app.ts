@@ -57,7 +57,13 @@ form?.addEventListener('submit', (event) => {
   input.value = '';
 });
 
-const client = await connect({ serviceWorkerUrl: '/sw.js' });
+// Without a service worker (no support, a blocked or failed install) the server answers the same
+// routes: the app works online, and says why it cannot work offline.
+const client = await connect({ serviceWorkerUrl: '/sw.js' }).catch(async (error: unknown) => {
+  if (statusLine) statusLine.textContent = `Online only: ${error instanceof Error ? error.message : String(error)}`;
+  await render();
+  throw error;
+});
 window.syncClient = client;
 // The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
 installDevtoolsTriggers(client);
@@ -65,8 +71,10 @@ client.on('changed', () => void render());
 client.on('status', (status) => {
   if (statusLine) {
     const synced = status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleTimeString() : 'never';
-    statusLine.textContent = `${status.pending} change(s) waiting · last sync ${synced}${status.lastError ? ` · ${status.lastError.message}` : ''}`;
+    statusLine.textContent = `${status.pending} change(s) waiting · last sync ${synced}${status.lastError ? ` · ${status.lastError.message}` : ''}${status.isControlled ? '' : ` · ${ONLINE_ONLY}`}`;
   }
 });
-if (statusLine) statusLine.textContent = 'Ready';
+// After a hard reload the worker may not control the page: the list then comes from the server.
+const ONLINE_ONLY = 'online only: reload to work offline';
+if (statusLine) statusLine.textContent = (await client.status()).isControlled ? 'Ready' : `Ready · ${ONLINE_ONLY}`;
 await render();

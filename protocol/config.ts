@@ -45,7 +45,7 @@ export interface SyncWorkerConfig {
   syncUrl?: string;
   /** Base name of the IndexedDB databases (one per user). Default: `syncworker`. */
   databaseName?: string;
-  /** Take control of open pages as soon as the worker activates. Default: true. */
+  /** Take control of open pages as soon as the worker activates, and of a page that asks (after a hard reload). Default: true. */
   claimClients?: boolean;
   /** Register Background Sync where the browser has it. Default: true. */
   backgroundSync?: boolean;

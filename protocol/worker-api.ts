@@ -196,6 +196,12 @@ export interface ConnectMessage<Port = unknown> {
 /** Sent by a page to activate a waiting worker (workbox-window's `messageSkipWaiting`). */
 export const SKIP_WAITING_MESSAGE_TYPE = 'SKIP_WAITING';
 
+/**
+ * Sent by a page the active worker does not control (a hard reload bypasses the worker): the
+ * worker claims its clients, unless configured not to (`claimClients: false`).
+ */
+export const CLAIM_MESSAGE_TYPE = 'syncworker:claim';
+
 /** One collection's changed records: as now stored, and the ids deleted. */
 export interface RecordChanges {
   upserted: SyncRecord[];

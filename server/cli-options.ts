@@ -20,6 +20,8 @@ export const USAGE = `Usage: syncworker serve [options]
   --collections <file>     schema.json: collections, fields, required fields, conflict strategy
   --max-watermelon-push-bytes <n>
                            largest WatermelonDB push body (default 16777216: 16 MiB)
+  --rest-prefix <path>     prefix of the REST routes of the collections (default /api/:
+                           /api/todos, /api/todos/:id), or "none" to turn them off
   --cors <origins>         origins allowed to call from browsers, comma-separated, or *
   --static <folder>        also serve an app's files from this folder
   --spa                    with --static: answer page loads of unknown paths with index.html`;
@@ -43,6 +45,7 @@ export async function parseServeArgs(
       'jwt-issuer': { type: 'string' },
       collections: { type: 'string' },
       'max-watermelon-push-bytes': { type: 'string' },
+      'rest-prefix': { type: 'string' },
       cors: { type: 'string' },
       static: { type: 'string' },
       spa: { type: 'boolean', default: false },
@@ -65,6 +68,8 @@ export async function parseServeArgs(
     }
     options.maxWatermelonPushBytes = bytes;
   }
+  const restPrefix = values['rest-prefix'];
+  if (restPrefix !== undefined) options.restPrefix = restPrefix === 'none' ? null : restPrefix;
   if (values.cors) options.allowedOrigins = values.cors === '*' ? '*' : values.cors.split(',');
   if (values.static) options.staticDir = values.static;
   if (values.spa) {

@@ -9,6 +9,7 @@ import { readJsonBody, requestUrl, sendError, sendJson } from './http.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { pullChanges } from './pull.ts';
 import { applyPush } from './push.ts';
+import { handleRest, matchRestPath } from './rest.ts';
 import { serveStaticFiles } from './static-files.ts';
 import { openStorage, type Storage } from './storage.ts';
 import { parsePullRequest, parsePushRequest } from './validation.ts';
@@ -41,6 +42,12 @@ export interface ServerOptions {
   maxWriteWaitMs?: number;
   /** Origins allowed to call the sync endpoints from a browser (CORS), or `*`. Default: none (same origin). */
   allowedOrigins?: string[] | '*';
+  /**
+   * Path prefix of the REST routes the worker answers for a page it controls (`<prefix><collection>`
+   * and `<prefix><collection>/:id`), answered here for pages it does not control. Must start and end
+   * with `/`; null turns them off. Default: `/api/` (the worker route `/api/todos` is collection `todos`).
+   */
+  restPrefix?: string | null;
   /** Also serve the files of this folder (an app's build) on paths the sync endpoints do not use. */
   staticDir?: string;
   /** With `staticDir`: answer page loads of unknown paths (not `/api/…`, `/sync/…`) with `index.html`, for client-side routing. Default: false. */
@@ -62,9 +69,12 @@ export interface SyncServer {
 
 /**
  * Creates the reference sync server (DESIGN.md sections 4 and 5) and opens its database.
- * Endpoints: `POST /sync/push`, `POST /sync/pull`, `GET /sync/events`, `GET|POST /sync/watermelon`, `GET /health`.
+ * Endpoints: `POST /sync/push`, `POST /sync/pull`, `GET /sync/events`, `GET|POST /sync/watermelon`, `GET /health`,
+ * and the REST routes of known collections under `restPrefix` (`GET|POST /api/todos`, `GET|PUT|PATCH|DELETE /api/todos/:id`).
+ * @throws {Error} when `restPrefix` does not start and end with `/`.
  */
 export async function createServer(options: ServerOptions = {}): Promise<SyncServer> {
+  const restPrefix = checkRestPrefix(options.restPrefix === undefined ? '/api/' : options.restPrefix);
   const storage = await openStorage(
     options.db ?? './.syncworker-data',
     options.maxWriteWaitMs === undefined ? {} : { maxTurnWaitMs: options.maxWriteWaitMs },
@@ -78,6 +88,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const maxWatermelonPushBytes = options.maxWatermelonPushBytes ?? DEFAULT_MAX_WATERMELON_PUSH_BYTES;
   const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir, { spa: options.spa ?? false }) : null;
+  const isApiPath = (path: string) => path.startsWith('/sync/') || (restPrefix !== null && path.startsWith(restPrefix));
   let httpServer: Server | null = null;
   let inFlight = 0;
   let isClosing = false;
@@ -89,10 +100,15 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
       sendJson(response, 200, { status: 'ok' });
       return true;
     }
-    if (!pathname.startsWith('/sync/')) return serveStatic ? serveStatic(request, response) : false;
+    const restTarget = restPrefix === null ? null : matchRestPath(pathname, restPrefix, collections);
+    if (!pathname.startsWith('/sync/') && !restTarget) return serveStatic ? serveStatic(request, response) : false;
     if (allowCors(request, response, options.allowedOrigins)) return true;
     const owner = await authenticate(request, url);
     const context = { storage, owner, collections, maxRecordBytes };
+    if (restTarget) {
+      await handleRest(request, response, url, restTarget, { ...context, maxBodyBytes });
+      return true;
+    }
     const endpoint = `${request.method} ${pathname}`;
     switch (endpoint) {
       case 'POST /sync/push':
@@ -130,7 +146,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
       url = requestUrl(request);
     } catch (error) {
       // A URL we cannot read is ours to refuse only if it could be ours: mounted apps keep theirs.
-      if (!serveStatic && !request.url?.startsWith('/sync/')) return false;
+      if (!serveStatic && !isApiPath(request.url ?? '')) return false;
       sendError(response, error);
       return true;
     }
@@ -149,7 +165,7 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
       inFlight -= 1;
       if (inFlight === 0) onDrained();
     }
-    if (isHandled && url.pathname.startsWith('/sync/')) {
+    if (isHandled && isApiPath(url.pathname)) {
       const ms = Math.round(performance.now() - started);
       logger({
         level: 'info',
@@ -200,10 +216,18 @@ function allowCors(request: IncomingMessage, response: ServerResponse, allowed: 
   response.setHeader('Vary', 'Origin');
   if (request.method !== 'OPTIONS') return false;
   response.writeHead(204, {
-    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
     'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
     'Access-Control-Max-Age': '600',
   });
   response.end();
   return true;
+}
+
+/** The REST prefix as given, or throws: a prefix without both slashes would match `/apifoo` or miss `/api/`. */
+function checkRestPrefix(prefix: string | null): string | null {
+  if (prefix !== null && !/^\/(.*\/)?$/.test(prefix)) {
+    throw new Error(`restPrefix must start and end with "/" (e.g. "/api/"), not "${prefix}"`);
+  }
+  return prefix;
 }

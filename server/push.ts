@@ -16,7 +16,7 @@ export interface PushContext {
 }
 
 /** A mutation of the request with the reason it can never apply, found before any statement runs. */
-interface CheckedMutation {
+export interface CheckedMutation {
   mutation: Mutation;
   problem: SyncError | null;
 }
@@ -65,64 +65,79 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
   return { lastAppliedSeq, results };
 }
 
+/** The key that serialises a user's writes (`TransactionOptions.lockKey`): pushes and REST writes alike. */
+export function writeLockKey(owner: string): string {
+  return `owner:${owner}`;
+}
+
 /** Applies checked mutations in one transaction, taken in turn with the user's other writes. */
 function applyBatch(context: PushContext, clientId: string, batch: CheckedMutation[]): Promise<PushResponse> {
-  return context.storage.transaction(
-    async (tx) => {
-      const claim = await claimClient(tx, context.owner, clientId, batch.length);
-      let { lastAppliedSeq } = claim;
-      const first = batch[0]?.mutation;
-      if (first && first.seq > lastAppliedSeq + 1) {
-        throw new SyncError('seq_gap', `Expected seq ${lastAppliedSeq + 1} but got ${first.seq}; resend from there`, {
-          lastAppliedSeq,
-        });
-      }
-      const fresh = batch.filter(({ mutation }) => mutation.seq > lastAppliedSeq);
-      const duplicates = batch.length - fresh.length;
-      const ledger =
-        first && duplicates > 0 ? await readLedger(tx, clientId, first.seq, first.seq + duplicates - 1) : null;
-      const keys = [...(ledger?.values() ?? [])].map((entry) => entry.key);
-      for (const { mutation } of fresh) {
-        const key = targetOf(mutation);
-        if (key) keys.push(key);
-      }
-      const records = await readRecords(tx, context.owner, keys);
-      const visible = (key: RecordKey | null) => (key ? visibleRecord(records.get(keyOf(key))) : null);
+  return context.storage.transaction((tx) => applyInTransaction(tx, context, clientId, batch), {
+    lockKey: writeLockKey(context.owner),
+  });
+}
 
-      const results: MutationResult[] = [];
-      const written = new Map<string, StoredRecord>();
-      let changeSeq = claim.changeSeqBefore;
-      for (const { mutation, problem } of batch) {
-        if (mutation.seq <= lastAppliedSeq) {
-          results.push(duplicateOf(mutation.seq, ledger?.get(mutation.seq), visible));
-          continue;
-        }
-        lastAppliedSeq = mutation.seq;
-        if (problem) {
-          results.push(rejected(mutation, problem, visible(targetOf(mutation))));
-          continue;
-        }
-        if (mutation.op === 'skip') {
-          results.push({ seq: mutation.seq, status: 'applied' });
-          continue;
-        }
-        const outcome = applyMutation(context, clientId, mutation, changeSeq + 1, records);
-        if (outcome.state) {
-          changeSeq += 1;
-          records.set(keyOf(outcome.state), outcome.state);
-          written.set(keyOf(outcome.state), outcome.state);
-        }
-        results.push(outcome.result);
-      }
-      await writeRecords(tx, context.owner, [...written.values()]);
-      await recordProcessed(tx, clientId, fresh, results, {
-        lastAppliedSeq,
-        poke: written.size > 0 ? context.owner : null,
-      });
-      return { lastAppliedSeq, results };
-    },
-    { lockKey: `owner:${context.owner}` },
-  );
+/**
+ * Applies checked mutations of `clientId` inside the caller's transaction, which must hold the
+ * user's `writeLockKey` turn: the client's `lastAppliedSeq`, the records, the ledger and the poke
+ * all commit (or roll back) with whatever else the caller writes.
+ */
+export async function applyInTransaction(
+  tx: Sql,
+  context: PushContext,
+  clientId: string,
+  batch: CheckedMutation[],
+): Promise<PushResponse> {
+  const claim = await claimClient(tx, context.owner, clientId, batch.length);
+  let { lastAppliedSeq } = claim;
+  const first = batch[0]?.mutation;
+  if (first && first.seq > lastAppliedSeq + 1) {
+    throw new SyncError('seq_gap', `Expected seq ${lastAppliedSeq + 1} but got ${first.seq}; resend from there`, {
+      lastAppliedSeq,
+    });
+  }
+  const fresh = batch.filter(({ mutation }) => mutation.seq > lastAppliedSeq);
+  const duplicates = batch.length - fresh.length;
+  const ledger = first && duplicates > 0 ? await readLedger(tx, clientId, first.seq, first.seq + duplicates - 1) : null;
+  const keys = [...(ledger?.values() ?? [])].map((entry) => entry.key);
+  for (const { mutation } of fresh) {
+    const key = targetOf(mutation);
+    if (key) keys.push(key);
+  }
+  const records = await readRecords(tx, context.owner, keys);
+  const visible = (key: RecordKey | null) => (key ? visibleRecord(records.get(keyOf(key))) : null);
+
+  const results: MutationResult[] = [];
+  const written = new Map<string, StoredRecord>();
+  let changeSeq = claim.changeSeqBefore;
+  for (const { mutation, problem } of batch) {
+    if (mutation.seq <= lastAppliedSeq) {
+      results.push(duplicateOf(mutation.seq, ledger?.get(mutation.seq), visible));
+      continue;
+    }
+    lastAppliedSeq = mutation.seq;
+    if (problem) {
+      results.push(rejected(mutation, problem, visible(targetOf(mutation))));
+      continue;
+    }
+    if (mutation.op === 'skip') {
+      results.push({ seq: mutation.seq, status: 'applied' });
+      continue;
+    }
+    const outcome = applyMutation(context, clientId, mutation, changeSeq + 1, records);
+    if (outcome.state) {
+      changeSeq += 1;
+      records.set(keyOf(outcome.state), outcome.state);
+      written.set(keyOf(outcome.state), outcome.state);
+    }
+    results.push(outcome.result);
+  }
+  await writeRecords(tx, context.owner, [...written.values()]);
+  await recordProcessed(tx, clientId, fresh, results, {
+    lastAppliedSeq,
+    poke: written.size > 0 ? context.owner : null,
+  });
+  return { lastAppliedSeq, results };
 }
 
 /**
@@ -326,7 +341,7 @@ const CODE_BY_SQLSTATE: Record<string, ErrorCode> = {
 };
 
 /** The rejection of a mutation the database refused although it passed every check. */
-function refusedByDatabase(sqlState: string): SyncError {
+export function refusedByDatabase(sqlState: string): SyncError {
   return new SyncError(
     CODE_BY_SQLSTATE[sqlState] ?? 'invalid_record',
     `The database cannot store this mutation (SQLSTATE ${sqlState}); it will never apply`,

@@ -85,6 +85,16 @@ const SCHEMA = [
     applied_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (client_id, seq)
   )`,
+  // The first answer to each REST write sent with an Idempotency-Key, written in the write's transaction.
+  `CREATE TABLE IF NOT EXISTS syncworker_rest_receipts (
+    owner text NOT NULL,
+    key text NOT NULL,
+    fingerprint text NOT NULL,
+    status integer NOT NULL,
+    body jsonb,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (owner, key)
+  )`,
 ];
 
 /** Serialization failure and deadlock: the transaction can simply run again. */

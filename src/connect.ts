@@ -1,7 +1,9 @@
-import { Workbox, type WorkboxLifecycleEvent } from 'workbox-window';
+import { Workbox } from 'workbox-window';
 import { SyncError, type SyncWorkerConfig } from '../protocol/index.ts';
 import { addIdempotencyKeys } from './idempotency-keys.ts';
-import { installError, registrationError } from './registration-error.ts';
+import { requestControl } from './page-control.ts';
+import { registrationError } from './registration-error.ts';
+import { authorizeUncontrolledRequests } from './server-authorization.ts';
 import { requestStoragePersistence } from './storage-persistence.ts';
 import { SyncClient, type TokenProvider } from './sync-client.ts';
 import { WorkerLink } from './worker-link.ts';
@@ -26,7 +28,10 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Milliseconds between sync kicks while the page is visible. Default: 30000. */
   syncIntervalMs?: number;
-  /** Supplies the user's token (JWT); called at connect and again whenever the server refuses it. */
+  /**
+   * Supplies the user's token (JWT); called at connect and again whenever the server refuses it,
+   * and for each `fetch` to the routes while no worker controls the page (they go to the server).
+   */
   getToken?: TokenProvider;
   /** Hold the server's realtime poke stream (`/sync/events`) and pull on each poke. Default: true. */
   realtime?: boolean;
@@ -44,8 +49,10 @@ export interface ConnectOptions {
 }
 
 /**
- * Registers the service worker, waits until it controls this page (so the app's REST
- * requests are answered locally), and opens the Comlink link with a version handshake.
+ * Registers the service worker, brings this page under its control if it can (so the app's REST
+ * requests are answered locally; `status().isControlled` tells), and opens the Comlink link to the
+ * active worker with a version handshake. An uncontrolled page (hard reload, `claimClients: false`)
+ * still works: the collection API goes through the worker, `fetch` to the routes goes to the server.
  * @throws {SyncError} `worker_unavailable` without service worker support or when the worker
  *   never answers; `version_mismatch` when page and worker speak different protocols (reload);
  *   `worker_registration_failed` when the browser refuses to register or install the worker (the
@@ -65,10 +72,11 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   await workbox.register({ immediate: true }).catch((error: unknown) => {
     throw registrationError(error, type);
   });
-  await controlled(navigator.serviceWorker, workbox, url);
+  await requestControl(navigator.serviceWorker, url, options.timeoutMs ?? 3000);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
   const { syncUrl, routes } = await link.open();
   if (options.idempotencyKeys ?? true) addIdempotencyKeys(routes);
+  if (options.getToken) authorizeUncontrolledRequests(routes, navigator.serviceWorker, options.getToken);
   const client = new SyncClient(link, {
     syncUrl,
     persistence: (options.persistStorage ?? true) ? requestStoragePersistence() : null,
@@ -86,27 +94,4 @@ function workerUrl({ serviceWorkerUrl = '/syncworker-sw.js', config }: ConnectOp
   const url = new URL(serviceWorkerUrl, location.href);
   url.searchParams.set('config', JSON.stringify(config));
   return url.href;
-}
-
-/**
- * Resolves once a service worker controls this page (the worker claims clients on activation);
- * rejects when the worker this page registered fails to install instead.
- */
-function controlled(container: ServiceWorkerContainer, workbox: Workbox, url: string): Promise<void> {
-  if (container.controller) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    // An external worker was installed by another page or a later update check, not by this register() call.
-    const failed = (event: WorkboxLifecycleEvent) => {
-      if (!event.isExternal) reject(installError(url));
-    };
-    workbox.addEventListener('redundant', failed);
-    container.addEventListener(
-      'controllerchange',
-      () => {
-        workbox.removeEventListener('redundant', failed);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -19,4 +19,4 @@ export type {
 export { PROTOCOL_VERSION, SyncError } from '../protocol/index.ts';
 export type { Collection } from './collection.ts';
 export { type ConnectOptions, connect } from './connect.ts';
-export type { SyncClient, SyncClientEventMap, TokenProvider } from './sync-client.ts';
+export type { PageSyncStatus, SyncClient, SyncClientEventMap, TokenProvider } from './sync-client.ts';

@@ -18,7 +18,7 @@ export type SyncClientEventMap = {
   update: { isWaiting: true };
   /** Local records of these collections changed (a write in any tab, or a sync); `changes` lists them where few. */
   changed: { collections: string[]; changes: Record<string, RecordChanges> };
-  status: SyncStatus;
+  status: PageSyncStatus;
   /** What became of pushed mutations: `applied`, `duplicate`, `conflict` or `rejected`. */
   outcomes: MutationOutcome[];
   /** Records received so far by a pull in progress (a bootstrap reports page by page). */
@@ -31,6 +31,16 @@ export type SyncClientEventMap = {
 };
 
 type Listener<K extends keyof SyncClientEventMap> = (event: SyncClientEventMap[K]) => void;
+
+/** The worker's sync status, and whether it controls this page. */
+export interface PageSyncStatus extends SyncStatus {
+  /**
+   * Whether the worker controls this page, so `fetch` to the routes is answered locally (offline
+   * too). False after a hard reload when the worker could not claim the page (`claimClients:
+   * false`): those requests go to the server; the collection API still goes through the worker.
+   */
+  isControlled: boolean;
+}
 
 /** Supplies the current user's token; called at connect and whenever the server refuses the token. */
 export type TokenProvider = () => string | null | Promise<string | null>;
@@ -83,9 +93,9 @@ export class SyncClient {
     return this.#link.call((api) => api.syncNow());
   }
 
-  /** The current sync status: pending count, last sync, next retry, pause reason, storage. */
-  status(): Promise<SyncStatus> {
-    return this.#link.call((api) => api.status());
+  /** The current sync status: pending count, last sync, next retry, pause reason, storage, page control. */
+  async status(): Promise<PageSyncStatus> {
+    return withPageControl(await this.#link.call((api) => api.status()));
   }
 
   /** Hands the worker a fresh token for the current user; resumes a queue paused by a 401. */
@@ -223,7 +233,7 @@ export class SyncClient {
   }
 
   #dispatch(event: WorkerEvent): void {
-    if (event.type === 'status') this.#emit('status', event.status);
+    if (event.type === 'status') this.#emit('status', withPageControl(event.status));
     else if (event.type === 'outcomes') this.#emit('outcomes', event.outcomes);
     else if (event.type === 'progress') this.#emit('progress', { pulled: event.pulled, hasMore: event.hasMore });
     else this.#emit('changed', { collections: event.collections, changes: event.changes });
@@ -282,4 +292,8 @@ export class SyncClient {
       document.removeEventListener('visibilitychange', onVisible);
     };
   }
+}
+
+function withPageControl(status: SyncStatus): PageSyncStatus {
+  return { ...status, isControlled: navigator.serviceWorker.controller !== null };
 }

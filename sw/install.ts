@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import {
+  CLAIM_MESSAGE_TYPE,
   CONNECT_MESSAGE_TYPE,
   type ConnectMessage,
   SKIP_WAITING_MESSAGE_TYPE,
@@ -47,6 +48,8 @@ export function installSyncWorker(userConfig: SyncWorkerConfig): void {
     if (message?.type === CONNECT_MESSAGE_TYPE && 'port' in message && message.port) expose(api, message.port);
     // A page applies a waiting update: the outbox lives in IndexedDB, so the new worker takes it over whole.
     if (message?.type === SKIP_WAITING_MESSAGE_TYPE) event.waitUntil(self.skipWaiting());
+    // A hard-reloaded page starts outside the worker's control; claiming brings it back.
+    if (message?.type === CLAIM_MESSAGE_TYPE && runtime.config.claimClients) event.waitUntil(self.clients.claim());
   });
 
   self.addEventListener('activate', (event) => {

@@ -1,7 +1,7 @@
 import type { SyncRecord } from '../../protocol/index.ts';
 import { SyncError } from '../../protocol/index.ts';
 import { isStorableText, jsonProblem } from '../../protocol/storable-values.ts';
-import { uuidv7 } from '../uuidv7.ts';
+import { uuidv7 } from '../../protocol/uuidv7.ts';
 import type { Idempotency, PlannedWrite, WriteAnswer, WriteBatcher, WriteOptions } from './write-batcher.ts';
 
 type Fields = Record<string, unknown>;

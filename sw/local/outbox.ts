@@ -1,5 +1,5 @@
 import type { MutationOp, SyncRecord } from '../../protocol/index.ts';
-import { uuidv7 } from '../uuidv7.ts';
+import { uuidv7 } from '../../protocol/uuidv7.ts';
 import { type ChangeSet, noteChange, writeChanges } from './change-set.ts';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 

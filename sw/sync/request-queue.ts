@@ -1,7 +1,7 @@
 import { SyncError } from '../../protocol/index.ts';
+import { uuidv7 } from '../../protocol/uuidv7.ts';
 import type { QueuedRequest, SyncDatabase } from '../local/database.ts';
 import { appendLog } from '../local/sync-log.ts';
-import { uuidv7 } from '../uuidv7.ts';
 import { parseRetryAfter } from './backoff.ts';
 import { isRetryable } from './sync-transport.ts';
 

@@ -1,7 +1,7 @@
 import { SyncError, type SyncRunSummary, type WireError } from '../../protocol/index.ts';
+import { uuidv7 } from '../../protocol/uuidv7.ts';
 import type { SyncDatabase } from '../local/database.ts';
 import { appendLog } from '../local/sync-log.ts';
-import { uuidv7 } from '../uuidv7.ts';
 import { pushImported } from './imported-push.ts';
 import { pullChanges } from './pull.ts';
 import { pushOutbox, type SettleHooks } from './push.ts';
