@@ -66,8 +66,8 @@ function valueProblem(schema: Schema, value: unknown, field: string, isPartial =
       }
     }
     if (schema.pattern !== undefined) {
-      let pattern = patterns.get(schema.pattern);
-      if (!pattern) patterns.set(schema.pattern, (pattern = new RegExp(schema.pattern, 'u')));
+      const pattern = patterns.get(schema.pattern) ?? new RegExp(schema.pattern, 'u');
+      patterns.set(schema.pattern, pattern);
       if (!pattern.test(value)) return problem('pattern', `must match ${schema.pattern}`);
     }
   } else if (Array.isArray(value)) {
