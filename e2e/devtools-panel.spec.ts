@@ -4,7 +4,9 @@ import { expect, test } from './fixtures/test.ts';
 
 test.use({
   serverOptions: {
-    collections: { todos: { fields: { title: { type: 'string', required: true } }, additionalFields: true } },
+    collections: {
+      todos: { schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] } },
+    },
   },
   viewport: { width: 900, height: 600 },
 });

@@ -4,7 +4,9 @@ import { expect, test } from './fixtures/test.ts';
 
 test.use({
   serverOptions: {
-    collections: { todos: { fields: { title: { type: 'string', required: true } }, additionalFields: true } },
+    collections: {
+      todos: { schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] } },
+    },
   },
 });
 
@@ -46,8 +48,8 @@ test('a rejected mutation becomes a dead letter, its local record is restored, a
     'deadLetters',
   );
   expect(deadLetters.map((letter) => [letter.mutation.recordId, letter.error.code]).sort()).toEqual([
-    ['bad', 'invalid_field_type'],
-    ['kept', 'invalid_field_type'],
+    ['bad', 'invalid_record'],
+    ['kept', 'invalid_record'],
   ]);
   const local = await readStore<{ id: string; title: unknown }>(app, 'todos');
   expect(local.map((todo) => [todo.id, todo.title])).toEqual([

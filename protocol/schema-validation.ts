@@ -1,3 +1,4 @@
+import { SyncError } from './errors.ts';
 import type { Schema, SchemaScalar } from './schema.ts';
 
 /** The JSON Schema keyword a value failed: a stable, machine-readable reason. */
@@ -35,6 +36,22 @@ export function recordProblem(
   isPartial = false,
 ): SchemaProblem | null {
   return valueProblem(schema, record, '', isPartial);
+}
+
+/**
+ * `recordProblem` as the `invalid_record` error the worker answers (422) and the server rejects a
+ * mutation with: `todos.title must be a string`, with `field` and `reason` set.
+ */
+export function recordError(
+  schema: Schema,
+  collection: string,
+  record: Record<string, unknown>,
+  isPartial = false,
+): SyncError | null {
+  const problem = recordProblem(schema, record, isPartial);
+  if (!problem) return null;
+  const where = problem.field ? `${collection}.${problem.field}` : `A ${collection} record`;
+  return new SyncError('invalid_record', `${where} ${problem.message}`, undefined, problem);
 }
 
 function valueProblem(schema: Schema, value: unknown, field: string, isPartial = false): SchemaProblem | null {

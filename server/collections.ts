@@ -1,6 +1,6 @@
-import { SyncError } from '../protocol/index.ts';
+import type { SyncError } from '../protocol/index.ts';
 import { type Schema, schemaDefinitionProblem } from '../protocol/schema.ts';
-import { recordProblem } from '../protocol/schema-validation.ts';
+import { recordError } from '../protocol/schema-validation.ts';
 import type { ConflictStrategy } from './conflicts.ts';
 
 /** A collection name: lower-case letters, digits and `_`, at most 64 characters. */
@@ -45,10 +45,7 @@ export class Collections {
    */
   recordProblem(collection: string, data: Record<string, unknown>, isPartial: boolean): SyncError | null {
     const schema = this.#schemaOf(collection)?.schema;
-    const problem = schema && recordProblem(schema, data, isPartial);
-    if (!problem) return null;
-    const where = problem.field ? `${collection}.${problem.field}` : `A ${collection} record`;
-    return new SyncError('invalid_record', `${where} ${problem.message}`, undefined, problem);
+    return schema ? recordError(schema, collection, data, isPartial) : null;
   }
 
   /** Whether records of the collection may hold `field` (WatermelonDB pushes drop the fields they may not). */
