@@ -5,7 +5,8 @@ import { expect, test } from './fixtures/test.ts';
 test.use({
   serverOptions: {
     collections: {
-      todos: { schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] } },
+      // Stricter than the demo worker's schema (which knows no rank), so the server rejects what the worker took.
+      todos: { schema: { type: 'object', properties: { title: { type: 'string' }, rank: { type: 'integer' } } } },
     },
   },
   viewport: { width: 900, height: 600 },
@@ -54,7 +55,7 @@ test('the devtools panel shows every view as text and acts on the outbox and dea
   await page.evaluate(() => window.syncClient.resume());
   // One push at a time, so the log reads the same in every run.
   await expect.poll(() => readStore(page, 'outbox')).toHaveLength(0);
-  await todos(page).put({ id: 'd1', title: 42 });
+  await todos(page).put({ id: 'd1', title: 'ranked', rank: 'high' });
   await expect.poll(() => readStore(page, 'deadLetters')).toHaveLength(1);
   await expect.poll(() => readStore(page, 'outbox')).toHaveLength(0);
 
