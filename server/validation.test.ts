@@ -157,16 +157,17 @@ describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
       ...create(seq, data, { op: 'update', recordId, baseVersion: 1 }),
       ...(replace ? { replace } : {}),
     });
+    // Record ids of their own: the test before this one stored r1.
     const mutations = [
-      create(1, { title: 'ok', status: 'open', priority: 2, author: { name: 'Ann' } }),
+      create(1, { title: 'ok', status: 'open', priority: 2, author: { name: 'Ann' } }, { recordId: 's1' }),
       create(2, { title: 'x', status: 'gone' }),
       create(3, { title: 'x', priority: 9 }),
       create(4, { title: 'x', author: { name: '' } }),
       // An update carries the changed fields only: it is checked without `required`.
-      update(5, 'r1', { done: true }),
-      update(6, 'r1', { title: null }),
+      update(5, 's1', { done: true }),
+      update(6, 's1', { title: null }),
       // A replacing update carries the whole record: `required` holds.
-      update(7, 'r1', { done: false }, true),
+      update(7, 's1', { done: false }, true),
     ];
     // This server takes at most 5 mutations per push.
     const pushAll = async () => {
@@ -194,7 +195,7 @@ describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
     expect(await pushAll()).toEqual(expected);
     expect(await pushAll()).toEqual(expected.map((item) => (item === 'applied' ? 'duplicate' : item)));
     const stored = await api.server.storage.query<{ data: object }>(
-      "SELECT data FROM syncworker_records WHERE id = 'r1' AND owner = 'anonymous'",
+      "SELECT data FROM syncworker_records WHERE id = 's1' AND owner = 'anonymous'",
     );
     expect(stored).toEqual([
       { data: { title: 'ok', status: 'open', priority: 2, author: { name: 'Ann' }, done: true } },
