@@ -1,12 +1,8 @@
 // The demo todo app: plain fetch() against a REST API. The service worker answers it from
 // IndexedDB, so the app works offline; syncworker syncs the changes with the server.
-import { connect, type SyncClient, type SyncRecord } from 'syncworker';
+import { connect, type SyncClient } from 'syncworker';
 import { installDevtoolsTriggers } from 'syncworker/devtools';
-
-interface Todo extends SyncRecord {
-  title: string;
-  done: boolean;
-}
+import type { Todo } from './schema.ts';
 
 declare global {
   interface Window {
@@ -30,7 +26,7 @@ function renderTodo(todo: Todo): HTMLLIElement {
   item.dataset.id = todo.id;
   const done = document.createElement('input');
   done.type = 'checkbox';
-  done.checked = todo.done;
+  done.checked = todo.done === true;
   done.addEventListener('change', () =>
     send('PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done: done.checked }),
   );

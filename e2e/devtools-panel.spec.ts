@@ -4,7 +4,10 @@ import { expect, test } from './fixtures/test.ts';
 
 test.use({
   serverOptions: {
-    collections: { todos: { fields: { title: { type: 'string', required: true } }, additionalFields: true } },
+    collections: {
+      // Stricter than the demo worker's schema (which knows no rank), so the server rejects what the worker took.
+      todos: { schema: { type: 'object', properties: { title: { type: 'string' }, rank: { type: 'integer' } } } },
+    },
   },
   viewport: { width: 1280, height: 720 },
 });
@@ -98,7 +101,7 @@ test('the devtools panel shows every view as text, at two widths, and acts on th
   await todos(page).patch('c1', { title: 'mine' });
   await page.evaluate(() => window.syncClient.resume());
   await settled();
-  await todos(page).put({ id: 'd1', title: 42 });
+  await todos(page).put({ id: 'd1', title: 'ranked', rank: 'high' });
   await expect.poll(() => readStore(page, 'deadLetters')).toHaveLength(1);
   await settled();
 

@@ -4,7 +4,10 @@ import { expect, test } from './fixtures/test.ts';
 
 test.use({
   serverOptions: {
-    collections: { todos: { fields: { title: { type: 'string', required: true } }, additionalFields: true } },
+    collections: {
+      // Stricter than the demo worker's schema (which knows no rank), so the server rejects what the worker took.
+      todos: { schema: { type: 'object', properties: { title: { type: 'string' }, rank: { type: 'integer' } } } },
+    },
   },
 });
 
@@ -35,8 +38,8 @@ test('a rejected mutation becomes a dead letter, its local record is restored, a
   await expect.poll(() => server.appliedMutationCount()).toBe(1);
 
   await server.stop();
-  expect((await restFetch(app, 'POST', '/api/todos', { id: 'bad', title: 42 })).status).toBe(201);
-  await restFetch(app, 'PATCH', '/api/todos/kept', { title: 12 });
+  expect((await restFetch(app, 'POST', '/api/todos', { id: 'bad', title: 'bad', rank: 'high' })).status).toBe(201);
+  await restFetch(app, 'PATCH', '/api/todos/kept', { rank: 1.5 });
   await restFetch(app, 'POST', '/api/todos', { id: 'good', title: 'after the bad ones' });
   await server.restart();
   await app.evaluate(() => window.syncClient.syncNow());
@@ -46,8 +49,8 @@ test('a rejected mutation becomes a dead letter, its local record is restored, a
     'deadLetters',
   );
   expect(deadLetters.map((letter) => [letter.mutation.recordId, letter.error.code]).sort()).toEqual([
-    ['bad', 'invalid_field_type'],
-    ['kept', 'invalid_field_type'],
+    ['bad', 'invalid_record'],
+    ['kept', 'invalid_record'],
   ]);
   const local = await readStore<{ id: string; title: unknown }>(app, 'todos');
   expect(local.map((todo) => [todo.id, todo.title])).toEqual([

@@ -1,3 +1,5 @@
+import type { Schema } from './schema.ts';
+
 /** How a route answers reads. */
 export type RouteStrategy =
   /** Answer from local data at once (default). */
@@ -14,6 +16,12 @@ export interface CollectionConfig {
    * Changing them in a new worker version migrates the local database in place; `id` is always indexed.
    */
   indexes?: string[];
+  /**
+   * The records' shape (`protocol/schema.ts`, a JSON Schema subset; the server's `--collections`
+   * takes the same): every local write is checked before it is queued, and one that fails is
+   * answered `422 invalid_record` with the field and reason.
+   */
+  schema?: Schema;
 }
 
 export interface RestRoute extends CollectionConfig {

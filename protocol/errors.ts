@@ -31,9 +31,6 @@ export const ERROR_CODES = [
   'token_issuer_invalid',
   'record_too_large',
   'record_too_deep',
-  'unknown_field',
-  'invalid_field_type',
-  'missing_field',
   'conflict',
   'rate_limited',
   'quota_exceeded',
@@ -58,6 +55,16 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** For `invalid_record`: the failing field's path (`title`, `author.name`, `tags[2]`). */
+  field?: string;
+  /** For `invalid_record`: the schema keyword it failed (`type`, `required`, `enum`, `maxLength`, …). */
+  reason?: string;
+}
+
+/** Where a record fails its collection's schema. */
+export interface FieldProblem {
+  field: string;
+  reason: string;
 }
 
 /** The one error class of syncworker: a stable machine-readable `code` plus a human message. */
@@ -66,22 +73,37 @@ export class SyncError extends Error {
   readonly code: ErrorCode;
   /** Extra machine-readable facts (e.g. `lastAppliedSeq` for `seq_gap`). */
   readonly details: Record<string, unknown> | undefined;
+  /** For `invalid_record`: the failing field's path. */
+  readonly field: string | undefined;
+  /** For `invalid_record`: the schema keyword the field failed. */
+  readonly reason: string | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, problem?: FieldProblem) {
     super(message);
     this.code = code;
     this.details = details;
+    this.field = problem?.field;
+    this.reason = problem?.reason;
   }
 
   toWire(): { error: WireError } {
-    return { error: { code: this.code, message: this.message } };
+    const { code, message, field, reason } = this;
+    return {
+      error: field === undefined || reason === undefined ? { code, message } : { code, message, field, reason },
+    };
   }
 
-  /** Rebuilds a SyncError from `{error:{code,message}}`; unknown shapes become `internal_error`. */
+  /** Rebuilds a SyncError from `{error:{code,message,field?,reason?}}`; unknown shapes become `internal_error`. */
   static fromWire(body: unknown, fallbackMessage = 'Unexpected error'): SyncError {
     const error = (body as { error?: Partial<WireError> } | null)?.error;
     const code = ERROR_CODES.includes(error?.code as ErrorCode) ? (error?.code as ErrorCode) : 'internal_error';
-    return new SyncError(code, typeof error?.message === 'string' ? error.message : fallbackMessage);
+    const { field, reason } = error ?? {};
+    return new SyncError(
+      code,
+      typeof error?.message === 'string' ? error.message : fallbackMessage,
+      undefined,
+      typeof field === 'string' && typeof reason === 'string' ? { field, reason } : undefined,
+    );
   }
 }
 
@@ -102,6 +124,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   method_not_allowed: 405,
   already_exists: 409,
   idempotency_key_reused: 422,
+  invalid_record: 422,
   conflict: 409,
   seq_gap: 409,
   unknown_timestamp: 409,

@@ -185,6 +185,10 @@ describe('fromCollectionQuery', () => {
       limit: 5,
     });
     expect(fromCollectionQuery({})).toEqual(query({}));
+    expect(fromCollectionQuery({ sort: ['done', '-createdAt'] }).sort).toEqual([
+      { field: 'done', descending: false },
+      { field: 'createdAt', descending: true },
+    ]);
   });
 
   it.each<[string, CollectionQuery]>([
@@ -199,7 +203,8 @@ describe('fromCollectionQuery', () => {
     ['where.n.ne must be', { where: { n: { ne: [undefined as never] } } }],
     ['sort has ""', { sort: '' }],
     ['sort has "-"', { sort: 'a,-' }],
-    ['sort must be a string', { sort: ['a'] as never }],
+    ['sort must be a field such as "-createdAt", or an array', { sort: 5 as never }],
+    ['sort must be a field such as "-createdAt", or an array', { sort: ['a', 5] as never }],
     ['text must be a string', { text: 5 as never }],
     ['limit must be an integer of at least 0, got "-1"', { limit: -1 }],
     ['offset must be an integer of at least 0, got "1.5"', { offset: 1.5 }],

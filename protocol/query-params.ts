@@ -79,12 +79,14 @@ export function parseQueryParams(params: URLSearchParams): RecordQuery {
  */
 export function fromCollectionQuery(query: CollectionQuery): RecordQuery {
   if (query.text !== undefined && typeof query.text !== 'string') throw invalid('text must be a string');
-  if (query.sort !== undefined && typeof query.sort !== 'string')
-    throw invalid('sort must be a string such as "done,-createdAt"');
+  const sort = Array.isArray(query.sort) ? query.sort.join(',') : query.sort;
+  if (sort !== undefined && (typeof sort !== 'string' || (Array.isArray(query.sort) && query.sort.some(notString)))) {
+    throw invalid('sort must be a field such as "-createdAt", or an array of them such as ["done", "-createdAt"]');
+  }
   return {
     where: Object.entries(query.where ?? {}).flatMap(([field, filter]) => conditionsOf(field, filter)),
     text: query.text || null,
-    sort: query.sort === undefined ? [] : parseSort('sort', query.sort),
+    sort: sort === undefined ? [] : parseSort('sort', sort),
     offset: query.offset === undefined ? 0 : checkCount('offset', query.offset, 0),
     limit: query.limit === undefined ? null : checkCount('limit', query.limit, 0),
   };
@@ -133,6 +135,10 @@ function parseSortParams(reserved: ReadonlyMap<string, string>): SortKey[] {
     field,
     descending: directions[directions.length === 1 ? 0 : index] === true,
   }));
+}
+
+function notString(value: unknown): boolean {
+  return typeof value !== 'string';
 }
 
 function parseSort(name: string, value: string): SortKey[] {

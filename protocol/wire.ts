@@ -40,7 +40,8 @@ export interface MutationResult {
   status: MutationStatus;
   /** The record as the server now holds it (`null` once deleted). */
   record?: SyncRecord | null;
-  error?: { code: string; message: string };
+  /** Why it was rejected; `field` and `reason` say where a record failed its schema. */
+  error?: { code: string; message: string; field?: string; reason?: string };
 }
 
 export interface PushResponse {

@@ -1,6 +1,7 @@
 import type { ImportSummary } from './data-export.ts';
 import type { WireError } from './errors.ts';
 import type { Scalar } from './query.ts';
+import type { SortOf, WhereOf } from './record-paths.ts';
 import type { Mutation, MutationOp, MutationStatus, SyncRecord } from './wire.ts';
 
 /** Why the worker is not syncing although it has work. */
@@ -66,14 +67,17 @@ export interface FieldOperators {
 /** What a field of a collection query must be: a value, any of several values, or comparisons. */
 export type CollectionFilter = Scalar | Scalar[] | FieldOperators;
 
-/** A query over a collection's local records (matching rules: `protocol/query-match.ts`). */
-export interface CollectionQuery {
+/**
+ * A query over a collection's local records (matching rules: `protocol/query-match.ts`). With a
+ * record type `T` (`client.collection<Todo>('todos')`), `where` and `sort` take only `T`'s fields.
+ */
+export interface CollectionQuery<T = SyncRecord> {
   /** Field (dot path for nested fields) -> filter; every field's filter must hold. */
-  where?: Record<string, CollectionFilter>;
+  where?: WhereOf<T>;
   /** Full-text search: a case-insensitive substring of any string in the record. */
   text?: string;
-  /** Field to sort by; `-field` sorts descending; several comma-separated. */
-  sort?: string;
+  /** Field to sort by; `-field` sorts descending; several as an array (or, untyped, comma-separated). */
+  sort?: SortOf<T>;
   limit?: number;
   offset?: number;
 }

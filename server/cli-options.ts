@@ -17,7 +17,7 @@ export const USAGE = `Usage: syncworker serve [options]
   --jwt-algorithms <list>  accepted algorithms, comma-separated
   --jwt-audience <aud>     required audience
   --jwt-issuer <iss>       required issuer
-  --collections <file>     schema.json: collections, fields, required fields, conflict strategy
+  --collections <file>     schema.json: { name: { schema: <JSON Schema>, conflict } } per collection
   --max-watermelon-push-bytes <n>
                            largest WatermelonDB push body (default 16777216: 16 MiB)
   --rest-prefix <path>     prefix of the REST routes of the collections (default /api/:

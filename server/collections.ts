@@ -1,24 +1,15 @@
-import type { MutationOp } from '../protocol/index.ts';
-import { SyncError } from '../protocol/index.ts';
+import type { SyncError } from '../protocol/index.ts';
+import { type Schema, schemaDefinitionProblem } from '../protocol/schema.ts';
+import { recordError } from '../protocol/schema-validation.ts';
 import type { ConflictStrategy } from './conflicts.ts';
 
 /** A collection name: lower-case letters, digits and `_`, at most 64 characters. */
 export const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
-export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'any';
-
-export interface FieldSchema {
-  type: FieldType;
-  /** Must be present (and not null) on create. */
-  required?: boolean;
-  /** May be null. Default: true unless required. */
-  nullable?: boolean;
-}
-
+/** A collection's entry in `--collections schema.json`. */
 export interface CollectionSchema {
-  /** Known fields; records may hold no others unless `additionalFields` is true. */
-  fields?: Record<string, FieldSchema>;
-  additionalFields?: boolean;
+  /** The records' shape: a JSON Schema of the subset `protocol/schema.ts` describes, the same the worker checks. */
+  schema?: Schema;
   /** How stale writes are resolved. Default: the server's `conflict` option (`merge`). */
   conflict?: ConflictStrategy;
 }
@@ -26,7 +17,6 @@ export interface CollectionSchema {
 /** The shape of `--collections schema.json`: collection name -> schema. */
 export type CollectionSchemas = Record<string, CollectionSchema>;
 
-const FIELD_TYPES = new Set<FieldType>(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']);
 const STRATEGIES = new Set(['server-wins', 'client-wins', 'lww', 'merge']);
 
 /** What the server knows about collections: which exist, their records' shape, their conflict strategy. */
@@ -49,28 +39,19 @@ export class Collections {
     return this.#schemaOf(name)?.conflict ?? this.#defaultStrategy;
   }
 
-  /** Why `data` cannot be written by `op`, or null. Updates carry only changed fields. */
-  recordProblem(collection: string, op: MutationOp, data: Record<string, unknown>): SyncError | null {
-    const schema = this.#schemaOf(collection);
-    if (!schema?.fields) return null;
-    for (const [field, value] of Object.entries(data)) {
-      const fieldSchema = Object.hasOwn(schema.fields, field) ? schema.fields[field] : undefined;
-      if (!fieldSchema) {
-        if (schema.additionalFields) continue;
-        return new SyncError('unknown_field', `${collection} has no field "${field}"`);
-      }
-      if (!matchesType(value, fieldSchema)) {
-        return new SyncError('invalid_field_type', `${collection}.${field} must be ${describe(fieldSchema)}`);
-      }
-    }
-    if (op === 'create') {
-      for (const [field, fieldSchema] of Object.entries(schema.fields)) {
-        if (fieldSchema.required && (data[field] === undefined || data[field] === null)) {
-          return new SyncError('missing_field', `${collection}.${field} is required`);
-        }
-      }
-    }
-    return null;
+  /**
+   * Why `data` does not match the collection's schema, or null: `invalid_record` naming the field
+   * and the schema keyword it failed. `isPartial` checks an update's changed fields only.
+   */
+  recordProblem(collection: string, data: Record<string, unknown>, isPartial: boolean): SyncError | null {
+    const schema = this.#schemaOf(collection)?.schema;
+    return schema ? recordError(schema, collection, data, isPartial) : null;
+  }
+
+  /** Whether records of the collection may hold `field` (WatermelonDB pushes drop the fields they may not). */
+  knowsField(collection: string, field: string): boolean {
+    const schema = this.#schemaOf(collection)?.schema;
+    return schema?.additionalProperties !== false || Object.hasOwn(schema.properties ?? {}, field);
   }
 
   /** Own properties only: a collection named `constructor` must not find `Object.prototype.constructor`. */
@@ -79,40 +60,29 @@ export class Collections {
   }
 }
 
-function matchesType(value: unknown, schema: FieldSchema): boolean {
-  if (value === null) return schema.nullable ?? !schema.required;
-  switch (schema.type) {
-    case 'any':
-      return true;
-    case 'integer':
-      return Number.isSafeInteger(value);
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return typeof value === 'object' && !Array.isArray(value);
-    default:
-      return typeof value === schema.type;
-  }
-}
-
-function describe(schema: FieldSchema): string {
-  const nullable = (schema.nullable ?? !schema.required) ? ' or null' : '';
-  return `${schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? 'an' : 'a'} ${schema.type}${nullable}`;
-}
+const ENTRY_KEYS = new Set(['schema', 'conflict']);
 
 /** Rejects a malformed schema file at start-up rather than at the first push. */
 function checkSchemas(schemas: CollectionSchemas): void {
-  for (const [name, schema] of Object.entries(schemas)) {
+  for (const [name, entry] of Object.entries(schemas)) {
     if (!COLLECTION_NAME.test(name)) throw new Error(`Collection name "${name}" must match ${COLLECTION_NAME}`);
-    if (typeof schema.conflict === 'string' && !STRATEGIES.has(schema.conflict)) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new Error(`${name}: give an object such as { "schema": { "type": "object", … }, "conflict": "lww" }`);
+    }
+    if ('fields' in entry || 'additionalFields' in entry) {
+      throw new Error(
+        `${name}: "fields" and "additionalFields" are the old format; describe records with a JSON Schema instead: ` +
+          '{ "schema": { "type": "object", "properties": { "title": { "type": "string" } }, "required": ["title"], ' +
+          '"additionalProperties": false } } (a nullable field: "type": ["string", "null"])',
+      );
+    }
+    for (const key of Object.keys(entry)) {
+      if (!ENTRY_KEYS.has(key)) throw new Error(`${name}: "${key}" is not supported; use "schema" and "conflict"`);
+    }
+    if (typeof entry.conflict === 'string' && !STRATEGIES.has(entry.conflict)) {
       throw new Error(`${name}: conflict must be one of ${[...STRATEGIES].join(', ')}`);
     }
-    for (const [field, fieldSchema] of Object.entries(schema.fields ?? {})) {
-      if (!FIELD_TYPES.has(fieldSchema.type)) {
-        throw new Error(`${name}.${field}: type must be one of ${[...FIELD_TYPES].join(', ')}`);
-      }
-    }
+    const problem = entry.schema === undefined ? null : schemaDefinitionProblem(entry.schema, `${name}.schema`);
+    if (problem) throw new Error(problem);
   }
 }

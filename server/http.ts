@@ -92,7 +92,7 @@ export function sendError(response: ServerResponse, error: unknown): void {
     sendJson(
       response,
       httpStatusOf(error.code),
-      { error: { ...error.details, code: error.code, message: error.message } },
+      { error: { ...error.details, ...error.toWire().error } },
       typeof retryAfter === 'number' ? { 'Retry-After': retryAfter } : {},
     );
     return;

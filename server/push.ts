@@ -1,4 +1,12 @@
-import type { ErrorCode, Mutation, MutationResult, PushRequest, PushResponse, SyncRecord } from '../protocol/index.ts';
+import type {
+  ErrorCode,
+  Mutation,
+  MutationResult,
+  PushRequest,
+  PushResponse,
+  SyncRecord,
+  WireError,
+} from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import { isStorableText, printable } from '../protocol/storable-values.ts';
 import type { Collections } from './collections.ts';
@@ -25,7 +33,7 @@ export interface CheckedMutation {
 interface LedgerEntry {
   op: string;
   key: RecordKey;
-  error: { code: string; message: string } | null;
+  error: WireError | null;
 }
 
 /**
@@ -327,7 +335,7 @@ function visibleRecord(stored: StoredRecord | undefined): SyncRecord | null {
 }
 
 function rejected(mutation: Mutation, error: SyncError, record: SyncRecord | null): MutationResult {
-  return { seq: mutation.seq, status: 'rejected', record, error: { code: error.code, message: error.message } };
+  return { seq: mutation.seq, status: 'rejected', record, error: error.toWire().error };
 }
 
 /** The code for each data exception a check should have caught (others are `invalid_record`). */

@@ -9,7 +9,12 @@ import { openTestStorage, TEST_BACKENDS } from './test-backends.ts';
 
 const SCHEMA: CollectionSchemas = {
   todos: {
-    fields: { title: { type: 'string', required: true }, done: { type: 'boolean' } },
+    schema: {
+      type: 'object',
+      properties: { title: { type: 'string' }, done: { type: 'boolean' } },
+      required: ['title'],
+      additionalProperties: false,
+    },
   },
 };
 

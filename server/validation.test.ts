@@ -1,15 +1,28 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation } from '../protocol/index.ts';
+import { type CollectionSchemas, Collections } from './collections.ts';
 import type { LogEntry } from './logger.ts';
 import { startTestServer, TEST_BACKENDS, type TestDatabase, type TestServer } from './test-backends.ts';
 
 const schema = {
   todos: {
-    fields: { title: { type: 'string', required: true }, done: { type: 'boolean' }, rank: { type: 'integer' } },
+    schema: {
+      type: 'object',
+      properties: {
+        title: { type: 'string', maxLength: 200 },
+        done: { type: 'boolean' },
+        rank: { type: 'integer' },
+        status: { enum: ['open', 'closed'] },
+        priority: { type: 'integer', minimum: 1, maximum: 3 },
+        author: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'] },
+      },
+      required: ['title'],
+      additionalProperties: false,
+    },
     conflict: 'lww',
   },
-} as const;
+} as const satisfies CollectionSchemas;
 
 const create = (seq: number, data: Record<string, unknown>, fields: Partial<Mutation> = {}): Mutation => ({
   seq,
@@ -21,6 +34,20 @@ const create = (seq: number, data: Record<string, unknown>, fields: Partial<Muta
   baseVersion: null,
   at: Date.now(),
   ...fields,
+});
+
+describe('the collections file', () => {
+  it('refuses the old field format with a message that shows the new one', () => {
+    const old = { todos: { fields: { title: { type: 'string', required: true } } } } as unknown as CollectionSchemas;
+    expect(() => new Collections(old)).toThrow(/"fields" and "additionalFields" are the old format.*"schema"/);
+  });
+
+  it('refuses a schema keyword it cannot check, rather than checking nothing', () => {
+    const schemas = { todos: { schema: { type: 'object', properties: { email: { format: 'email' } } } } };
+    expect(() => new Collections(schemas as CollectionSchemas)).toThrow(
+      'todos.schema.properties.email has "format", which is not supported',
+    );
+  });
 });
 
 describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
@@ -109,13 +136,13 @@ describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
     expect(outcomes).toEqual([
       'applied',
       'unknown_collection',
-      'unknown_field',
-      'invalid_field_type',
-      'missing_field',
+      'invalid_record',
+      'invalid_record',
+      'invalid_record',
       'invalid_record',
       'invalid_id',
       'record_too_large',
-      'invalid_field_type',
+      'invalid_record',
     ]);
     expect(second.body.lastAppliedSeq).toBe(9);
     expect(first.body.results[0].record).toEqual({ id: 'r1', title: 'kept', _version: 1 });
@@ -123,6 +150,56 @@ describe.each(TEST_BACKENDS)('input validation on $name', (backend) => {
       'SELECT id, data, owner FROM syncworker_records',
     );
     expect(rows).toEqual([{ id: 'r1', data: { title: 'kept' }, owner: 'anonymous' }]);
+  });
+
+  it('rejects a record that fails its schema with the field and the reason, also when asked again', async () => {
+    const update = (seq: number, recordId: string, data: Record<string, unknown>, replace = false): Mutation => ({
+      ...create(seq, data, { op: 'update', recordId, baseVersion: 1 }),
+      ...(replace ? { replace } : {}),
+    });
+    // Record ids of their own: the test before this one stored r1.
+    const mutations = [
+      create(1, { title: 'ok', status: 'open', priority: 2, author: { name: 'Ann' } }, { recordId: 's1' }),
+      create(2, { title: 'x', status: 'gone' }),
+      create(3, { title: 'x', priority: 9 }),
+      create(4, { title: 'x', author: { name: '' } }),
+      // An update carries the changed fields only: it is checked without `required`.
+      update(5, 's1', { done: true }),
+      update(6, 's1', { title: null }),
+      // A replacing update carries the whole record: `required` holds.
+      update(7, 's1', { done: false }, true),
+    ];
+    // This server takes at most 5 mutations per push.
+    const pushAll = async () => {
+      const results = [];
+      for (const part of [mutations.slice(0, 4), mutations.slice(4)]) {
+        const answer = await api.request('POST', '/sync/push', { clientId: 'schema-client', mutations: part });
+        results.push(...answer.body.results);
+      }
+      return results.map((result: { status: string; error?: object }) => result.error ?? result.status);
+    };
+    const expected = [
+      'applied',
+      {
+        code: 'invalid_record',
+        field: 'status',
+        reason: 'enum',
+        message: 'todos.status must be one of "open", "closed"',
+      },
+      { code: 'invalid_record', field: 'priority', reason: 'maximum', message: 'todos.priority must be at most 3' },
+      { code: 'invalid_record', field: 'author.name', reason: 'minLength', message: expect.any(String) },
+      'applied',
+      { code: 'invalid_record', field: 'title', reason: 'type', message: 'todos.title must be a string' },
+      { code: 'invalid_record', field: 'title', reason: 'required', message: 'todos.title is required' },
+    ];
+    expect(await pushAll()).toEqual(expected);
+    expect(await pushAll()).toEqual(expected.map((item) => (item === 'applied' ? 'duplicate' : item)));
+    const stored = await api.server.storage.query<{ data: object }>(
+      "SELECT data FROM syncworker_records WHERE id = 's1' AND owner = 'anonymous'",
+    );
+    expect(stored).toEqual([
+      { data: { title: 'ok', status: 'open', priority: 2, author: { name: 'Ann' }, done: true } },
+    ]);
   });
 
   it('validates pull requests', async () => {

@@ -86,7 +86,8 @@ export function mutationProblem(
   if (Buffer.byteLength(JSON.stringify(mutation.data)) > maxRecordBytes) {
     return new SyncError('record_too_large', `A record may take at most ${maxRecordBytes} bytes of JSON`);
   }
-  return collections.recordProblem(mutation.collection, mutation.op, clientFields(mutation.data));
+  const isPartial = mutation.op === 'update' && mutation.replace !== true;
+  return collections.recordProblem(mutation.collection, clientFields(mutation.data), isPartial);
 }
 
 /** What a client may set: `id`, `_version` and any `_`-prefixed field belong to the server and are dropped. */

@@ -104,11 +104,7 @@ function checkedChange(
 function columnsOf(context: WatermelonContext, collection: string, record: Fields): Fields {
   const fields: Fields = {};
   for (const [column, value] of Object.entries(clientFields(record))) {
-    if (!isWatermelonColumn(column)) continue;
-    // Asked one field at a time, the schema answers `unknown_field` for a field it does not know.
-    if (context.collections.recordProblem(collection, 'update', { [column]: value })?.code === 'unknown_field')
-      continue;
-    fields[column] = value;
+    if (isWatermelonColumn(column) && context.collections.knowsField(collection, column)) fields[column] = value;
   }
   return fields;
 }

@@ -28,7 +28,13 @@ describe.each(TEST_BACKENDS)('WatermelonDB protocol on $name', (backend) => {
     api = await startTestServer(database.location, {
       auth: { mode: 'jwt', secret: SECRET },
       collections: {
-        todos: { fields: { title: { type: 'string' }, done: { type: 'boolean' } } },
+        todos: {
+          schema: {
+            type: 'object',
+            properties: { title: { type: 'string' }, done: { type: 'boolean' } },
+            additionalProperties: false,
+          },
+        },
         notes: {},
         projects: {},
       },
@@ -167,7 +173,10 @@ describe.each(TEST_BACKENDS)('WatermelonDB protocol on $name', (backend) => {
     expect(answer.status).toBe(200);
     expect((await pull(null)).changes.todos.created).toEqual([{ id: 't1', title: 'known', done: false }]);
     const typed = await push(timestamp, { todos: table({ updated: [{ id: 't1', title: 7 }] }) });
-    expect([typed.status, typed.body.error.code]).toEqual([400, 'invalid_field_type']);
+    expect([typed.status, typed.body.error]).toEqual([
+      422,
+      { code: 'invalid_record', message: 'todos.title must be a string', field: 'title', reason: 'type' },
+    ]);
     const unknown = await push(timestamp, { tags: table({ created: [{ id: 'x' }] }) });
     expect([unknown.status, unknown.body.error.code]).toEqual([400, 'unknown_collection']);
   });

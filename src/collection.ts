@@ -8,7 +8,7 @@ import type { WorkerLink } from './worker-link.ts';
  * One synced collection, read and written through the worker (the single writer of the local
  * database). Writes are local first: they resolve once stored and queued, online or not.
  */
-export class Collection<T extends SyncRecord = SyncRecord> {
+export class Collection<T extends { id: string } = SyncRecord> {
   readonly name: string;
   readonly #link: WorkerLink;
   readonly #client: SyncClient;
@@ -24,18 +24,24 @@ export class Collection<T extends SyncRecord = SyncRecord> {
     return this.#link.call((api) => api.get(this.name, id)) as Promise<T | null>;
   }
 
-  /** Records matching `query` (`where` equality filters, `sort` as `field` or `-field`, `limit`, `offset`). */
-  list(query: CollectionQuery = {}): Promise<T[]> {
-    return this.#link.call((api) => api.list(this.name, query)) as Promise<T[]>;
+  /**
+   * Records matching `query`: `where` filters, `sort` as `field` or `-field` (or an array of them),
+   * `limit`, `offset`. With a record type, only its fields are accepted (`FieldPath<T>`).
+   */
+  list(query: CollectionQuery<T> = {}): Promise<T[]> {
+    return this.#link.call((api) => api.list(this.name, query as CollectionQuery)) as Promise<T[]>;
   }
 
-  /** Creates or replaces a record. Give it an `id` (UUIDv7 recommended) so a retried call stays one record. */
+  /**
+   * Creates or replaces a record. Give it an `id` (UUIDv7 recommended) so a retried call stays one
+   * record. Throws `invalid_record` (with `field` and `reason`) if the collection's schema refuses it.
+   */
   put(record: Omit<T, '_version'> & { id: string }): Promise<LocalWriteResult> {
     const { id, ...fields } = record;
     return this.#link.call((api) => api.write(this.name, 'put', id, fields));
   }
 
-  /** Merges `fields` into the record; throws `not_found` if it does not exist. */
+  /** Merges `fields` into the record; throws `not_found` if it does not exist, `invalid_record` if the result fails the schema. */
   patch(id: string, fields: Partial<Omit<T, 'id' | '_version'>>): Promise<LocalWriteResult> {
     return this.#link.call((api) => api.write(this.name, 'patch', id, fields as Record<string, unknown>));
   }
@@ -47,7 +53,8 @@ export class Collection<T extends SyncRecord = SyncRecord> {
 
   /**
    * Creates or replaces many records in one local transaction (one outbox entry each).
-   * Every id is checked first: one bad record fails the call and writes nothing.
+   * Every id and record is checked first: one bad record (`invalid_id`, `invalid_record`) fails the
+   * call and writes nothing.
    */
   bulkPut(records: (Omit<T, '_version'> & { id: string })[]): Promise<number> {
     return this.#link.call((api) =>
@@ -74,8 +81,8 @@ export class Collection<T extends SyncRecord = SyncRecord> {
    * what the worker announces; the worker is asked again only when they cannot settle the result.
    * Returns the function that stops it.
    */
-  subscribe(query: CollectionQuery, callback: (records: T[]) => void): () => void {
-    const live = new LiveQuery<T>(fromCollectionQuery(query), () => this.list(query), callback);
+  subscribe(query: CollectionQuery<T>, callback: (records: T[]) => void): () => void {
+    const live = new LiveQuery<T>(fromCollectionQuery(query as CollectionQuery), () => this.list(query), callback);
     const stop = this.#client.on('changed', ({ collections, changes }) => {
       if (collections.includes(this.name)) live.apply(changes[this.name]);
     });

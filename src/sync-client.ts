@@ -125,8 +125,12 @@ export class SyncClient {
     return this.#link.call((api) => api.log(limit));
   }
 
-  /** A synced collection's records: read, write and live queries. */
-  collection<T extends SyncRecord = SyncRecord>(name: string): Collection<T> {
+  /**
+   * A synced collection's records: read, write and live queries. Give the record type
+   * (`collection<Todo>('todos')`, e.g. `type Todo = RecordOf<typeof todoSchema>`) to type records,
+   * `where` and `sort`.
+   */
+  collection<T extends { id: string } = SyncRecord>(name: string): Collection<T> {
     return new Collection<T>(name, this.#link, this);
   }
 

@@ -45,7 +45,7 @@ export class WorkerLink {
       try {
         const outcome = await this.#whileAlive(await connection, invoke);
         if (outcome.ok) return outcome.value;
-        throw new SyncError(outcome.error.code, outcome.error.message);
+        throw SyncError.fromWire(outcome);
       } catch (error) {
         if (!(error instanceof DeadLinkError)) throw error;
         lastFailure = error;

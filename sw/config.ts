@@ -1,4 +1,5 @@
 import type { CollectionConfig, RouteStrategy, SyncWorkerConfig } from '../protocol/index.ts';
+import type { Schema } from '../protocol/schema.ts';
 import { type IndexSpec, parseIndexes } from './local/stored-record.ts';
 
 export interface ResolvedRoute {
@@ -23,6 +24,8 @@ export interface ResolvedConfig {
   collections: string[];
   /** Each collection's declared indexes. */
   indexes: ReadonlyMap<string, IndexSpec[]>;
+  /** Each collection's schema, for those that declare one. */
+  schemas: ReadonlyMap<string, Schema>;
 }
 
 const DEFAULT_REPLAY_HEADERS = ['content-type', 'accept', 'accept-language'];
@@ -33,7 +36,8 @@ export function resolveConfig(config: SyncWorkerConfig, origin: string): Resolve
     collection: typeof route === 'string' ? route : route.collection,
     strategy: (typeof route === 'string' ? undefined : route.strategy) ?? 'local-first',
   }));
-  const indexes = collectIndexes(config);
+  const declared = declaredCollections(config);
+  const indexes = collectIndexes(declared);
   return {
     routes,
     replayRoutes: (config.replayRoutes ?? []).map((prefix) => prefix.replace(/\/+$/, '')),
@@ -50,15 +54,33 @@ export function resolveConfig(config: SyncWorkerConfig, origin: string): Resolve
     signOut: config.signOut ?? 'park',
     collections: [...indexes.keys()],
     indexes,
+    schemas: collectSchemas(declared),
   };
 }
 
-/** Every synced collection (routed or not) with the union of the indexes declared for it. */
-function collectIndexes(config: SyncWorkerConfig): Map<string, IndexSpec[]> {
-  const declared: CollectionConfig[] = [
+function declaredCollections(config: SyncWorkerConfig): CollectionConfig[] {
+  return [
     ...Object.values(config.routes).map((route) => (typeof route === 'string' ? { collection: route } : route)),
     ...(config.collections ?? []).map((entry) => (typeof entry === 'string' ? { collection: entry } : entry)),
   ];
+}
+
+/** A collection declared twice (a route and a collection entry) has one schema: given once, or the same twice. */
+function collectSchemas(declared: CollectionConfig[]): Map<string, Schema> {
+  const schemas = new Map<string, Schema>();
+  for (const { collection, schema } of declared) {
+    if (!schema) continue;
+    const known = schemas.get(collection);
+    if (known && JSON.stringify(known) !== JSON.stringify(schema)) {
+      throw new Error(`syncworker: collection "${collection}" is given two different schemas; give it one`);
+    }
+    schemas.set(collection, schema);
+  }
+  return schemas;
+}
+
+/** Every synced collection (routed or not) with the union of the indexes declared for it. */
+function collectIndexes(declared: CollectionConfig[]): Map<string, IndexSpec[]> {
   const names = new Map<string, string[]>();
   for (const { collection, indexes = [] } of declared)
     names.set(collection, [...(names.get(collection) ?? []), ...indexes]);

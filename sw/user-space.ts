@@ -5,6 +5,7 @@ import { broadcast } from './link/broadcast.ts';
 import { type ChangeSet, describeChanges } from './local/change-set.ts';
 import { SyncDatabase } from './local/database.ts';
 import { reindexIfChanged } from './local/reindex.ts';
+import { schemaCheck } from './local/schema-check.ts';
 import { appendLog } from './local/sync-log.ts';
 import { WriteBatcher } from './local/write-batcher.ts';
 import { type RunResult, SyncScheduler } from './sync/scheduler.ts';
@@ -59,7 +60,7 @@ export class UserSpace {
     this.userId = userId;
     this.db = db;
     this.#token = token;
-    this.writer = new WriteBatcher(db, (changes) => this.#afterCommit(changes));
+    this.writer = new WriteBatcher(db, (changes) => this.#afterCommit(changes), schemaCheck(config.schemas));
     this.scheduler = new SyncScheduler(
       () => this.#syncOnce(),
       (_state, error) => void this.#schedulerChanged(error),

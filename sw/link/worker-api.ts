@@ -7,6 +7,7 @@ import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from
 import { assertRecordId, deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
 import { discardPending, peekOutbox } from '../local/outbox.ts';
 import { queryRecords } from '../local/record-lists.ts';
+import { schemaCheck } from '../local/schema-check.ts';
 import { readLog } from '../local/sync-log.ts';
 import type { SyncRuntime } from '../runtime.ts';
 import { clientIdOf } from '../sync/sync-run.ts';
@@ -14,6 +15,7 @@ import { clientIdOf } from '../sync/sync-run.ts';
 /** The object pages call through Comlink. Every method is safe to retry after a lost reply. */
 export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
   const space = () => runtime.space();
+  const check = schemaCheck(runtime.config.schemas);
   return {
     handshake: (page: Handshake) =>
       outcome(async () => {
@@ -59,8 +61,11 @@ export function createWorkerApi(runtime: SyncRuntime): WorkerApi {
     writeMany: (collection, writes) =>
       outcome(async () => {
         const { writer } = await space();
-        // Every id is checked before any write is queued, so a bad one fails the whole call and writes nothing.
-        for (const write of writes) assertRecordId(write.op === 'put' ? write.record.id : write.id);
+        // Every id and record is checked before any write is queued, so a bad one fails the whole call and writes nothing.
+        for (const write of writes) {
+          assertRecordId(write.op === 'put' ? write.record.id : write.id);
+          if (write.op === 'put') check(collection, write.record);
+        }
         const answers = await Promise.all(
           writes.map((write) =>
             write.op === 'put'

@@ -13,6 +13,9 @@ export interface PlannedWrite {
 /** Decides a write from its record's current state; null means there is nothing to do. */
 export type WritePlan = (current: SyncRecord | undefined) => PlannedWrite | null;
 
+/** Refuses a record about to be written by throwing (a `SyncError`); the collection's schema check. */
+export type RecordCheck = (collection: string, record: SyncRecord) => void;
+
 /** The `Idempotency-Key` of a write, and the status its first answer had. */
 export interface Idempotency {
   key: string;
@@ -46,19 +49,24 @@ interface WriteIntent {
 /**
  * Group commit: writes that arrive while a transaction commits are committed together in the
  * next one (one strict-durability transaction per batch, a handful of bulk requests whatever its
- * size). Each write is answered after its own batch committed; a write whose plan throws fails
- * alone, and a failed transaction fails only the writes of its batch.
+ * size). Each write is answered after its own batch committed; a write whose plan or record check
+ * throws fails alone, and a failed transaction fails only the writes of its batch.
  */
 export class WriteBatcher {
   readonly #db: SyncDatabase;
   readonly #onCommitted: (changes: ChangeSet) => void;
+  readonly #check: RecordCheck;
   #queue: WriteIntent[] = [];
   #isDraining = false;
 
-  /** `onCommitted` hears each batch's changes once it is durable. */
-  constructor(db: SyncDatabase, onCommitted: (changes: ChangeSet) => void) {
+  /**
+   * `onCommitted` hears each batch's changes once it is durable; `check` sees every record as it
+   * will be stored (a patch merged) before it is queued.
+   */
+  constructor(db: SyncDatabase, onCommitted: (changes: ChangeSet) => void, check: RecordCheck = () => {}) {
     this.#db = db;
     this.#onCommitted = onCommitted;
+    this.#check = check;
   }
 
   /** Queues one write; resolves once it is committed with its outbox entry. */
@@ -111,7 +119,7 @@ export class WriteBatcher {
     const db = this.#db;
     const stores = [...new Set(batch.map((intent) => intent.collection))].map((name) => db.records(name));
     return db.transaction('rw', [...stores.map((store) => store.table), db.outbox, db.meta, db.receipts], async () => {
-      const state = await BatchState.load(db, batch);
+      const state = await BatchState.load(db, batch, this.#check);
       const settled = batch.map((intent) => state.apply(intent));
       await state.save();
       return { settled, changes: state.changes };
@@ -125,6 +133,7 @@ type Settled = { answer: WriteAnswer } | { error: unknown };
 class BatchState {
   readonly changes: ChangeSet = new Map();
   readonly #db: SyncDatabase;
+  readonly #check: RecordCheck;
   readonly #current: Map<string, SyncRecord | undefined>;
   readonly #pending: Map<string, number>;
   readonly #receipts: Map<string, WriteReceipt>;
@@ -134,19 +143,21 @@ class BatchState {
 
   private constructor(
     db: SyncDatabase,
+    check: RecordCheck,
     current: Map<string, SyncRecord | undefined>,
     pending: Map<string, number>,
     receipts: Map<string, WriteReceipt>,
     nextSeq: number,
   ) {
     this.#db = db;
+    this.#check = check;
     this.#current = current;
     this.#pending = pending;
     this.#receipts = receipts;
     this.#nextSeq = nextSeq;
   }
 
-  static async load(db: SyncDatabase, batch: WriteIntent[]): Promise<BatchState> {
+  static async load(db: SyncDatabase, batch: WriteIntent[], check: RecordCheck): Promise<BatchState> {
     const byCollection = new Map<string, string[]>();
     for (const { collection, id } of batch) {
       const ids = byCollection.get(collection);
@@ -172,7 +183,7 @@ class BatchState {
       pending.set(key, (pending.get(key) ?? 0) + 1);
     }
     const found = new Map(receipts.flatMap((receipt) => (receipt ? [[receipt.key, receipt] as const] : [])));
-    return new BatchState(db, new Map(records.flat()), pending, found, nextSeq ?? 1);
+    return new BatchState(db, check, new Map(records.flat()), pending, found, nextSeq ?? 1);
   }
 
   apply(intent: WriteIntent): Settled {
@@ -194,6 +205,7 @@ class BatchState {
     const before = this.#current.get(key);
     try {
       planned = intent.plan(before);
+      if (planned?.record) this.#check(intent.collection, planned.record);
     } catch (error) {
       return { error };
     }
