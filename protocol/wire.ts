@@ -1,4 +1,4 @@
-/** Wire shapes of the sync protocol (DESIGN.md section 4). */
+/** Wire shapes of the sync protocol. */
 
 /** A record as stored and synced: a JSON object with a string `id`. */
 export interface SyncRecord {

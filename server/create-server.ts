@@ -68,7 +68,7 @@ export interface SyncServer {
 }
 
 /**
- * Creates the reference sync server (DESIGN.md sections 4 and 5) and opens its database.
+ * Creates the reference sync server and opens its database.
  * Endpoints: `POST /sync/push`, `POST /sync/pull`, `GET /sync/events`, `GET|POST /sync/watermelon`, `GET /health`,
  * and the REST routes of known collections under `restPrefix` (`GET|POST /api/todos`, `GET|PUT|PATCH|DELETE /api/todos/:id`).
  * @throws {Error} when `restPrefix` does not start and end with `/`.

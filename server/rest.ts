@@ -30,8 +30,8 @@ export function matchRestPath(pathname: string, prefix: string, collections: Col
 }
 
 /**
- * Answers the worker's REST routes from the server's data, for a page the worker does not control
- * (DESIGN.md section 3): same conventions, codes and statuses as `sw/rest-handler.ts`; writes go
+ * Answers the worker's REST routes from the server's data, for a page the worker does not
+ * control: same conventions, codes and statuses as `sw/rest-handler.ts`; writes go
  * through the push path (`applyRestWrite`).
  */
 export async function handleRest(

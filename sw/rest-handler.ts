@@ -13,7 +13,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /**
- * Answers an intercepted REST request from local data (DESIGN.md section 3). A `network-first`
+ * Answers an intercepted REST request from local data, json-server style. A `network-first`
  * read first lets a sync run bring in the server's changes, waiting at most `networkTimeoutMs`.
  */
 export async function handleRestRequest(

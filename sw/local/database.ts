@@ -4,7 +4,7 @@ import { SyncError } from '../../protocol/index.ts';
 import { RecordStore } from './record-store.ts';
 import { type IndexSpec, storeSchema } from './stored-record.ts';
 
-/** A queued local mutation (DESIGN.md section 2). */
+/** A queued local mutation. */
 export interface OutboxEntry extends PendingMutation {
   nextAttemptAt: number | null;
   /** The local record before this write, to restore it if the mutation is discarded. */

@@ -1,4 +1,4 @@
-/** Retry delays in seconds; the last one is the cap (DESIGN.md section 6). */
+/** Retry delays in seconds; the last one is the cap. */
 export const BACKOFF_SCHEDULE_SECONDS = [0.5, 1, 2, 4, 8, 15, 30, 60] as const;
 
 /** Jitter spreads retries of many clients: each delay is scaled by a factor in [0.8, 1.2). */
