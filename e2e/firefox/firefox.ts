@@ -1,5 +1,6 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FaultProxy } from '../fixtures/fault-proxy.ts';
+import { fetchInPage, type RestAnswer, readStoreInPage } from '../fixtures/in-page.ts';
 import { TestSyncServer } from '../fixtures/sync-server.ts';
 
 /** Debian's Firefox ESR; Playwright cannot drive it, puppeteer-core can over WebDriver BiDi. */
@@ -53,55 +54,18 @@ export async function waitUntilConnected(page: Page): Promise<void> {
   await page.waitForFunction(() => window.syncClient !== undefined, { timeout: 20_000 });
 }
 
-export interface RestAnswer {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
 /** Calls the app's REST API with `fetch` from the page, as the app itself does. */
 export function restFetch(page: Page, method: string, url: string, body?: unknown): Promise<RestAnswer> {
-  return page.evaluate(
-    async (method, url, body) => {
-      const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
-      if (body !== undefined) init.body = JSON.stringify(body);
-      const response = await fetch(url, init);
-      const text = await response.text();
-      return {
-        status: response.status,
-        body: text ? JSON.parse(text) : null,
-        headers: Object.fromEntries(response.headers),
-      };
-    },
-    method,
-    url,
-    body,
-  );
+  return page.evaluate(fetchInPage, { method, url, body });
 }
 
-/** Reads a whole object store of the worker's IndexedDB database from the page. */
+/** Reads a whole object store of the worker's IndexedDB database from the page (without index keys). */
 export function readStore<T = Record<string, unknown>>(
   page: Page,
   store: string,
   database = 'syncworker',
 ): Promise<T[]> {
-  return page.evaluate(
-    (store, database) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open(database);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(store).objectStore(store).getAll();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(request.result as T[]);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    store,
-    database,
-  );
+  return page.evaluate(readStoreInPage, { store, database }) as Promise<T[]>;
 }
 
 /** The text of each element matching `selector`. */

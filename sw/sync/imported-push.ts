@@ -5,7 +5,7 @@ import { type ChangeSet, noteChange, writeChanges } from '../local/change-set.ts
 import type { DeadLetter, ImportedMutation, OutboxEntry, SyncDatabase } from '../local/database.ts';
 import { pendingRecordKeys, recordKey } from '../local/outbox.ts';
 import { appendLog } from '../local/sync-log.ts';
-import { deadLetterOf, isTooLarge, PUSH_BATCH_SIZE, type SettleHooks } from './push.ts';
+import { deadLetterOf, isRejection, isTooLarge, outcomeOf, PUSH_BATCH_SIZE, type SettleHooks } from './push.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /**
@@ -96,24 +96,12 @@ async function settleImported(
     const deadLetters: DeadLetter[] = [];
     for (const entry of acknowledged) {
       const result = resultsBySeq.get(entry.seq);
-      const isRejected =
-        result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
-      if (result && isRejected) deadLetters.push(deadLetterOf(asOutboxEntry(entry), result));
+      if (result && isRejection(result)) deadLetters.push(deadLetterOf(asOutboxEntry(entry), result));
       const isLocal = db.collections.includes(entry.collection);
       if (isLocal && result?.record !== undefined && !stillPending.has(recordKey(entry.collection, entry.recordId))) {
         noteChange(changes, entry.collection, entry.recordId, result.record);
       }
-      if (entry.op === 'skip') continue;
-      outcomes.push({
-        seq: entry.seq,
-        mutationId: entry.mutationId,
-        collection: entry.collection,
-        recordId: entry.recordId,
-        op: entry.op,
-        status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
-        ...(result?.record !== undefined ? { record: result.record } : {}),
-        ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
-      });
+      if (entry.op !== 'skip') outcomes.push(outcomeOf(entry, entry.collection, entry.recordId, result));
     }
     await Promise.all([
       writeChanges(db, changes),

@@ -157,23 +157,12 @@ async function applyPushResponse(
     for (const entry of acknowledged) {
       const result = resultsBySeq.get(entry.seq);
       // A duplicate carrying an error was rejected the first time, when its answer got lost.
-      const isRejected =
-        result?.status === 'rejected' || (result?.status === 'duplicate' && result.error !== undefined);
-      if (isRejected) deadLetters.push(deadLetterOf(entry, result));
+      if (result && isRejection(result)) deadLetters.push(deadLetterOf(entry, result));
       const { collection, recordId } = targetOf(entry);
       if (result?.record !== undefined && !stillPending.has(recordKey(collection, recordId))) {
         noteChange(changes, collection, recordId, result.record);
       }
-      outcomes.push({
-        seq: entry.seq,
-        mutationId: entry.mutationId,
-        collection,
-        recordId,
-        op: entry.op,
-        status: isRejected ? 'rejected' : (result?.status ?? 'duplicate'),
-        ...(result?.record !== undefined ? { record: result.record } : {}),
-        ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
-      });
+      outcomes.push(outcomeOf(entry, collection, recordId, result));
     }
     await Promise.all([
       writeChanges(db, changes),
@@ -200,6 +189,30 @@ async function settleUpTo(
   const first = batch[0]?.seq ?? 0;
   if (first - 1 > settled || !acknowledged.every((entry) => resultsBySeq.has(entry.seq))) return;
   await db.setMeta('settledSeq', Math.max(settled, lastAppliedSeq));
+}
+
+/** Whether the server refused the mutation: now, or before (a duplicate of a rejection carries its error). */
+export function isRejection(result: MutationResult): boolean {
+  return result.status === 'rejected' || (result.status === 'duplicate' && result.error !== undefined);
+}
+
+/** What the pages are told about one mutation the server processed. */
+export function outcomeOf(
+  entry: Pick<OutboxEntry, 'seq' | 'mutationId' | 'op'>,
+  collection: string,
+  recordId: string,
+  result: MutationResult | undefined,
+): MutationOutcome {
+  return {
+    seq: entry.seq,
+    mutationId: entry.mutationId,
+    collection,
+    recordId,
+    op: entry.op,
+    status: result === undefined ? 'duplicate' : isRejection(result) ? 'rejected' : result.status,
+    ...(result?.record !== undefined ? { record: result.record } : {}),
+    ...(result?.error ? { error: SyncError.fromWire({ error: result.error }).toWire().error } : {}),
+  };
 }
 
 /** The dead letter of a mutation the server rejected. */
