@@ -1,12 +1,13 @@
-// The demo todo app: plain fetch() against a REST API. The service worker answers it from
-// IndexedDB, so the app works offline; syncworker syncs the changes with the server.
-import { connect, type SyncClient, type SyncRecord } from 'syncworker';
+// The demo app: plain fetch() against a REST API. The service worker answers it from IndexedDB,
+// so the app works offline; syncworker syncs the changes with the server. The page client's
+// events (changed, status, outcomes, progress) keep every mark on screen true, without polling.
+import { connect, type SyncClient, SyncError, type SyncStatus } from 'syncworker';
 import { installDevtoolsTriggers } from 'syncworker/devtools';
-
-interface Todo extends SyncRecord {
-  title: string;
-  done: boolean;
-}
+import { type Note, renderNotes } from './note-list.ts';
+import { renderStatus } from './status-line.ts';
+import { SyncMarks } from './sync-marks.ts';
+import { renderProgress } from './sync-progress.ts';
+import { renderTodos, type Todo } from './todo-list.ts';
 
 declare global {
   interface Window {
@@ -15,58 +16,168 @@ declare global {
   }
 }
 
-const list = document.querySelector<HTMLUListElement>('#todos');
-const form = document.querySelector<HTMLFormElement>('#add');
-const statusLine = document.querySelector<HTMLParagraphElement>('#status');
+const element = <T extends HTMLElement>(selector: string): T => {
+  const found = document.querySelector<T>(selector);
+  if (!found) throw new Error(`The page lacks ${selector}`);
+  return found;
+};
+const todoList = element<HTMLUListElement>('#todos');
+const noteList = element<HTMLUListElement>('#notes');
+const statusLine = element('#status');
+const notices = element('#notices');
+const writeError = element('#write-error');
 
-async function render(): Promise<void> {
-  const todos = (await (await fetch('/api/todos?_sort=createdAt')).json()) as Todo[];
-  list?.replaceChildren(...todos.map(renderTodo));
+/** Runs `work` now, or once more after the run in progress: bursts of events cost one run each. */
+function coalesce(work: () => Promise<void>): () => void {
+  let running: Promise<void> | null = null;
+  let isQueued = false;
+  const run = (): void => {
+    if (running) {
+      isQueued = true;
+      return;
+    }
+    running = work()
+      .catch((error: unknown) => console.error('demo: cannot show the lists', error))
+      .finally(() => {
+        running = null;
+        if (isQueued) {
+          isQueued = false;
+          run();
+        }
+      });
+  };
+  return run;
 }
 
-function renderTodo(todo: Todo): HTMLLIElement {
-  const item = document.createElement('li');
-  item.className = todo.done ? 'done' : '';
-  item.dataset.id = todo.id;
-  const done = document.createElement('input');
-  done.type = 'checkbox';
-  done.checked = todo.done;
-  done.addEventListener('change', () =>
-    send('PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done: done.checked }),
-  );
-  const title = document.createElement('span');
-  title.textContent = todo.title;
-  const remove = document.createElement('button');
-  remove.textContent = 'Delete';
-  remove.addEventListener('click', () => send('DELETE', `/api/todos/${encodeURIComponent(todo.id)}`));
-  item.append(done, title, remove);
-  return item;
+/** Tells the user a write was refused by the worker at once (bad input), in words; nothing was saved. */
+async function reportWrite(response: Response): Promise<void> {
+  writeError.hidden = response.ok;
+  if (response.ok) return;
+  const error = SyncError.fromWire(await response.json().catch(() => null), 'The change could not be saved');
+  writeError.textContent = `Not saved: ${error.message}`;
 }
 
-async function send(method: string, url: string, body?: unknown): Promise<void> {
-  const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  await fetch(url, init);
-  await render();
-}
-
-form?.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = form.elements.namedItem('title') as HTMLInputElement;
-  void send('POST', '/api/todos', { title: input.value, done: false, createdAt: Date.now() });
-  input.value = '';
-});
-
-const client = await connect({ serviceWorkerUrl: '/sw.js' });
-window.syncClient = client;
-// The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
-installDevtoolsTriggers(client);
-client.on('changed', () => void render());
-client.on('status', (status) => {
-  if (statusLine) {
-    const synced = status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleTimeString() : 'never';
-    statusLine.textContent = `${status.pending} change(s) waiting · last sync ${synced}${status.lastError ? ` · ${status.lastError.message}` : ''}`;
+try {
+  const client = await connect({ serviceWorkerUrl: '/sw.js' });
+  window.syncClient = client;
+  // The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
+  installDevtoolsTriggers(client);
+  start(client);
+} catch (error) {
+  statusLine.dataset.tone = 'error';
+  const words = statusLine.querySelector('.status-text');
+  if (words) {
+    words.textContent =
+      error instanceof SyncError
+        ? `Offline mode unavailable: ${error.message}`
+        : 'Offline mode unavailable: reload the page to try again';
   }
-});
-if (statusLine) statusLine.textContent = 'Ready';
-await render();
+  console.error('demo: connect failed', error);
+}
+
+function start(client: SyncClient): void {
+  const marks = new SyncMarks(client);
+  const lists = { todos: [] as Todo[], notes: [] as Note[] };
+  const stale = new Set<keyof typeof lists>(['todos', 'notes']);
+  let status: SyncStatus | null = null;
+
+  const draw = coalesce(async () => {
+    const reload = [...stale];
+    stale.clear();
+    const [todos, notes] = await Promise.all([
+      reload.includes('todos') ? getJson<Todo[]>('/api/todos?_sort=createdAt') : lists.todos,
+      reload.includes('notes') ? getJson<Note[]>('/api/notes?_sort=-createdAt') : lists.notes,
+      marks.refresh(),
+    ]);
+    Object.assign(lists, { todos, notes });
+    const todoRows = renderTodos(todoList, todos, marks, todoActions);
+    element('#todos-empty').hidden = todoRows > 0;
+    element('#todos-count').textContent = todos.length ? `${todos.filter((todo) => !todo.done).length} open` : '';
+    const noteRows = renderNotes(noteList, notes, marks, noteActions);
+    element('#notes-empty').hidden = noteRows > 0;
+    element('#notes-count').textContent = notes.length
+      ? `${notes.length} ${notes.length === 1 ? 'note' : 'notes'}`
+      : '';
+  });
+
+  /** Sends a write through the worker and redraws; the answer's X-Sync-Pending marks the record at once. */
+  async function write(collection: keyof typeof lists, method: string, url: string, body?: object): Promise<void> {
+    const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    const response = await fetch(url, init);
+    await reportWrite(response);
+    const id = response.status === 201 ? ((await response.clone().json()) as { id: string }).id : url.split('/').pop();
+    if (id) marks.noteWrite(collection, decodeURIComponent(id), response);
+    stale.add(collection);
+    draw();
+  }
+
+  const refusalActions = {
+    undo: (letter: { id: string }) => void client.discardDeadLetter(letter.id).then(draw),
+    retry: (letter: { id: string }) => void client.retryDeadLetter(letter.id).then(draw),
+  };
+  const todoActions = {
+    ...refusalActions,
+    toggle: (todo: Todo, done: boolean) =>
+      void write('todos', 'PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done }),
+    remove: (todo: Todo) => void write('todos', 'DELETE', `/api/todos/${encodeURIComponent(todo.id)}`),
+  };
+  const noteActions = {
+    ...refusalActions,
+    remove: (note: Note) => void write('notes', 'DELETE', `/api/notes/${encodeURIComponent(note.id)}`),
+  };
+
+  const showStatus = (): void => {
+    if (status) renderStatus(statusLine, notices, status, navigator.onLine);
+  };
+
+  client.on('changed', ({ collections }) => {
+    for (const collection of collections) if (collection === 'todos' || collection === 'notes') stale.add(collection);
+    draw();
+  });
+  client.on('status', (next) => {
+    status = next;
+    showStatus();
+    // The outbox or the dead letters changed: the marks follow.
+    draw();
+  });
+  client.on('outcomes', (outcomes) => {
+    marks.noteOutcomes(outcomes);
+    draw();
+  });
+  client.on('progress', ({ pulled, hasMore }) =>
+    renderProgress(element('#first-sync'), element('#first-sync-text'), pulled, hasMore),
+  );
+  addEventListener('online', showStatus);
+  addEventListener('offline', showStatus);
+
+  onSubmit('#add', 'title', (title) =>
+    write('todos', 'POST', '/api/todos', { title, done: false, createdAt: Date.now() }),
+  );
+  onSubmit('#add-note', 'text', (text) => write('notes', 'POST', '/api/notes', { text, createdAt: Date.now() }));
+
+  void client.status().then((first) => {
+    status ??= first;
+    showStatus();
+  });
+  draw();
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw SyncError.fromWire(await response.json().catch(() => null), `GET ${url} failed`);
+  return (await response.json()) as T;
+}
+
+/** Calls `add` with a form's trimmed text field and clears it. */
+function onSubmit(selector: string, field: string, add: (value: string) => Promise<void>): void {
+  const form = element<HTMLFormElement>(selector);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = form.elements.namedItem(field) as HTMLInputElement;
+    const value = input.value.trim();
+    if (!value) return;
+    input.value = '';
+    void add(value);
+  });
+}

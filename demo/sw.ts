@@ -9,6 +9,16 @@ installSyncWorker({
     '/api/notes': { collection: 'notes', strategy: 'network-first' },
   },
   replayRoutes: ['/api/rpc'],
-  // Cached at install so the app opens offline.
-  appShell: ['/', '/app.js'],
+  // Cached at install so the app opens offline, installed or not (the manifest's start_url is `/`).
+  appShell: [
+    '/',
+    '/app.js',
+    '/app.css',
+    '/manifest.webmanifest',
+    '/favicon.ico',
+    '/icons/icon.svg',
+    '/icons/icon-192.png',
+    '/icons/icon-512.png',
+    '/icons/icon-maskable-512.png',
+  ],
 });
