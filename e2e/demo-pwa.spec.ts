@@ -52,9 +52,12 @@ test('the installed app’s start URL opens offline, styled, with its data', asy
   await expect(app.locator('#todos li')).toHaveText([/written before going offline/]);
   await expect(app.locator('#status')).toHaveText(/Offline/);
   // The stylesheet and the icons came from the worker's cache.
-  expect(await app.locator('.card').first().evaluate((card) => getComputedStyle(card).borderTopLeftRadius)).toBe(
-    '12px',
-  );
+  expect(
+    await app
+      .locator('.card')
+      .first()
+      .evaluate((card) => getComputedStyle(card).borderTopLeftRadius),
+  ).toBe('12px');
   expect(await app.locator('.brand img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
   const icon = await app.evaluate(async () => (await fetch('/icons/icon-192.png')).status);
   expect(icon).toBe(200);

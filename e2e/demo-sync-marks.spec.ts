@@ -1,0 +1,64 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
+
+async function addTodo(app: Page, title: string): Promise<void> {
+  await app.getByLabel('New todo').fill(title);
+  await app.getByRole('button', { name: 'Add', exact: true }).click();
+}
+
+const todoRow = (app: Page, title: string) => app.locator('#todos li', { hasText: title });
+
+test('todos added offline are marked as waiting, then as synced once the server has them', async ({
+  app,
+  server,
+  context,
+}) => {
+  await addTodo(app, 'added online');
+  await expect(todoRow(app, 'added online').locator('.mark')).toHaveText('Synced');
+  await expect(app.locator('#status')).toHaveText(/^Synced at \d\d:\d\d/);
+
+  await server.stop();
+  await context.setOffline(true);
+  await expect(app.locator('#status')).toHaveText('Offline · everything is saved on this device');
+  for (const title of ['milk', 'bread']) await addTodo(app, title);
+  await expect(todoRow(app, 'milk').locator('.mark')).toHaveText('Waiting to sync');
+  await expect(todoRow(app, 'bread').locator('.mark')).toHaveText('Waiting to sync');
+  await expect(todoRow(app, 'added online').locator('.mark')).toHaveText('Synced');
+  await expect(app.locator('#status')).toHaveText('Offline · 2 changes saved on this device');
+
+  // Ticking one off offline is one more change waiting.
+  await todoRow(app, 'added online').getByRole('checkbox').check();
+  await expect(todoRow(app, 'added online').locator('.mark')).toHaveText('Waiting to sync');
+  await expect(app.locator('#status')).toHaveText('Offline · 3 changes saved on this device');
+
+  await server.restart();
+  await context.setOffline(false);
+  for (const title of ['milk', 'bread', 'added online']) {
+    await expect(todoRow(app, title).locator('.mark')).toHaveText('Synced');
+  }
+  await expect(app.locator('#status')).toHaveText(/^Synced at \d\d:\d\d/);
+  expect((await server.records('todos')).map((row) => [row.data.title, row.data.done]).sort()).toEqual([
+    ['added online', true],
+    ['bread', false],
+    ['milk', false],
+  ]);
+});
+
+test('the status line never shows a raw network error, and says when the server cannot be reached', async ({
+  app,
+  server,
+}) => {
+  await server.stop();
+  await addTodo(app, 'while the server is down');
+  await expect(todoRow(app, 'while the server is down').locator('.mark')).toHaveText('Waiting to sync');
+  await expect(app.locator('#status')).toHaveText(
+    /^Can’t reach the server · 1 change waiting · (retrying at \d\d:\d\d|will retry)$/,
+  );
+  await expect(app.locator('body')).not.toContainText('Failed to fetch');
+  await expect(app.locator('body')).not.toContainText('TypeError');
+
+  await server.restart();
+  await app.evaluate(() => window.syncClient.syncNow());
+  await expect(todoRow(app, 'while the server is down').locator('.mark')).toHaveText('Synced');
+  await expect(app.locator('#status')).toHaveText(/^Synced at/);
+});
