@@ -84,21 +84,26 @@ function start(client: SyncClient): void {
   const draw = coalesce(async () => {
     const reload = [...stale];
     stale.clear();
-    const [todos, notes] = await Promise.all([
-      reload.includes('todos') ? getJson<Todo[]>('/api/todos?_sort=createdAt') : lists.todos,
-      reload.includes('notes') ? getJson<Note[]>('/api/notes?_sort=-createdAt') : lists.notes,
-      marks.refresh(),
-    ]);
-    Object.assign(lists, { todos, notes });
-    const todoRows = renderTodos(todoList, todos, marks, todoActions);
-    element('#todos-empty').hidden = todoRows > 0;
+    await marks.refresh();
+    // Each list shows as soon as it is read: a slow network-first read of the notes never holds up the todos.
+    await Promise.all([showTodos(reload.includes('todos')), showNotes(reload.includes('notes'))]);
+  });
+
+  async function showTodos(isStale: boolean): Promise<void> {
+    if (isStale) lists.todos = await getJson<Todo[]>('/api/todos?_sort=createdAt');
+    const { todos } = lists;
+    element('#todos-empty').hidden = renderTodos(todoList, todos, marks, todoActions) > 0;
     element('#todos-count').textContent = todos.length ? `${todos.filter((todo) => !todo.done).length} open` : '';
-    const noteRows = renderNotes(noteList, notes, marks, noteActions);
-    element('#notes-empty').hidden = noteRows > 0;
+  }
+
+  async function showNotes(isStale: boolean): Promise<void> {
+    if (isStale) lists.notes = await getJson<Note[]>('/api/notes?_sort=-createdAt');
+    const { notes } = lists;
+    element('#notes-empty').hidden = renderNotes(noteList, notes, marks, noteActions) > 0;
     element('#notes-count').textContent = notes.length
       ? `${notes.length} ${notes.length === 1 ? 'note' : 'notes'}`
       : '';
-  });
+  }
 
   /** Sends a write through the worker and redraws; the answer's X-Sync-Pending marks the record at once. */
   async function write(collection: keyof typeof lists, method: string, url: string, body?: object): Promise<void> {

@@ -10,7 +10,7 @@ export interface StatusText {
 
 /** A notice under the status line, for what the user should know besides the sync state. */
 export interface StatusNotice {
-  tone: 'warning' | 'error';
+  tone: 'info' | 'warning' | 'error';
   text: string;
 }
 
@@ -72,8 +72,8 @@ export function describeNotices(status: SyncStatus): StatusNotice[] {
   }
   if (status.storage.isPersisted === false) {
     notices.push({
-      tone: 'warning',
-      text: 'Storage not persistent: the browser may clear data saved on this device when space runs low. Install the app to keep it.',
+      tone: 'info',
+      text: 'Storage not persistent: the browser may clear this device’s copy when space runs low. Installing the app keeps it.',
     });
   }
   return notices;
