@@ -141,10 +141,11 @@ function start(client: SyncClient): void {
     draw();
   });
   client.on('status', (next) => {
+    const haveCountsChanged = next.pending !== status?.pending || next.deadLetters !== status.deadLetters;
     status = next;
     showStatus();
     // The outbox or the dead letters changed: the marks follow.
-    draw();
+    if (haveCountsChanged) draw();
   });
   client.on('outcomes', (outcomes) => {
     marks.noteOutcomes(outcomes);
