@@ -52,7 +52,7 @@ test('the status line never shows a raw network error, and says when the server 
   await addTodo(app, 'while the server is down');
   await expect(todoRow(app, 'while the server is down').locator('.mark')).toHaveText('Waiting to sync');
   await expect(app.locator('#status')).toHaveText(
-    /^Can’t reach the server · 1 change waiting · (retrying at \d\d:\d\d|will retry)$/,
+    /^Can’t reach the server · 1 change waiting · (retrying at \d\d:\d\d( [AP]M)?|will retry)$/,
   );
   await expect(app.locator('body')).not.toContainText('Failed to fetch');
   await expect(app.locator('body')).not.toContainText('TypeError');
