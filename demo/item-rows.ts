@@ -24,6 +24,7 @@ export function markBadge(mark: SyncMark): HTMLSpanElement {
   badge.className = 'mark';
   badge.dataset.mark = mark;
   badge.textContent = MARK_LABELS[mark];
+  if (mark === 'merged') badge.title = 'Also changed on another device: the server kept both changes';
   return badge;
 }
 
