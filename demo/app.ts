@@ -85,6 +85,7 @@ function start(client: SyncClient): void {
     const reload = [...stale];
     stale.clear();
     await marks.refresh();
+    showStatus();
     // Each list shows as soon as it is read: a slow network-first read of the notes never holds up the todos.
     await Promise.all([showTodos(reload.includes('todos')), showNotes(reload.includes('notes'))]);
   });
@@ -117,23 +118,35 @@ function start(client: SyncClient): void {
     draw();
   }
 
-  const refusalActions = {
-    undo: (letter: { id: string }) => void client.discardDeadLetter(letter.id).then(draw),
-    retry: (letter: { id: string }) => void client.retryDeadLetter(letter.id).then(draw),
+  /** Runs a user's action, then redraws; a failure is told in words (the worker may be restarting). */
+  const act = (work: Promise<unknown>): void => {
+    work.then(
+      () => draw(),
+      (error: unknown) => {
+        writeError.hidden = false;
+        writeError.textContent = `That did not work: ${error instanceof SyncError ? error.message : 'please try again'}`;
+      },
+    );
+  };
+  const changeActions = {
+    undoPending: (seq: number) => act(client.discardPending(seq)),
+    undo: (letter: { id: string }) => act(client.discardDeadLetter(letter.id)),
+    retry: (letter: { id: string }) => act(client.retryDeadLetter(letter.id)),
   };
   const todoActions = {
-    ...refusalActions,
+    ...changeActions,
     toggle: (todo: Todo, done: boolean) =>
-      void write('todos', 'PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done }),
-    remove: (todo: Todo) => void write('todos', 'DELETE', `/api/todos/${encodeURIComponent(todo.id)}`),
+      act(write('todos', 'PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done })),
+    remove: (todo: Todo) => act(write('todos', 'DELETE', `/api/todos/${encodeURIComponent(todo.id)}`)),
   };
   const noteActions = {
-    ...refusalActions,
-    remove: (note: Note) => void write('notes', 'DELETE', `/api/notes/${encodeURIComponent(note.id)}`),
+    ...changeActions,
+    remove: (note: Note) => act(write('notes', 'DELETE', `/api/notes/${encodeURIComponent(note.id)}`)),
   };
 
   const showStatus = (): void => {
-    if (status) renderStatus(statusLine, notices, status, navigator.onLine);
+    if (status)
+      renderStatus(statusLine, notices, { ...status, pending: marks.waitingCount(status.pending) }, navigator.onLine);
   };
 
   client.on('changed', ({ collections }) => {
@@ -143,9 +156,9 @@ function start(client: SyncClient): void {
   client.on('status', (next) => {
     const haveCountsChanged = next.pending !== status?.pending || next.deadLetters !== status.deadLetters;
     status = next;
-    showStatus();
-    // The outbox or the dead letters changed: the marks follow.
+    // The outbox or the dead letters changed: the marks follow, and the status line once they are read.
     if (haveCountsChanged) draw();
+    else showStatus();
   });
   client.on('outcomes', (outcomes) => {
     marks.noteOutcomes(outcomes);
@@ -158,9 +171,9 @@ function start(client: SyncClient): void {
   addEventListener('offline', showStatus);
 
   onSubmit('#add', 'title', (title) =>
-    write('todos', 'POST', '/api/todos', { title, done: false, createdAt: Date.now() }),
+    act(write('todos', 'POST', '/api/todos', { title, done: false, createdAt: Date.now() })),
   );
-  onSubmit('#add-note', 'text', (text) => write('notes', 'POST', '/api/notes', { text, createdAt: Date.now() }));
+  onSubmit('#add-note', 'text', (text) => act(write('notes', 'POST', '/api/notes', { text, createdAt: Date.now() })));
 
   void client.status().then((first) => {
     status ??= first;
@@ -176,7 +189,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 /** Calls `add` with a form's trimmed text field and clears it. */
-function onSubmit(selector: string, field: string, add: (value: string) => Promise<void>): void {
+function onSubmit(selector: string, field: string, add: (value: string) => void): void {
   const form = element<HTMLFormElement>(selector);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -184,6 +197,6 @@ function onSubmit(selector: string, field: string, add: (value: string) => Promi
     const value = input.value.trim();
     if (!value) return;
     input.value = '';
-    void add(value);
+    add(value);
   });
 }

@@ -1,8 +1,10 @@
 import type { DeadLetterInfo } from 'syncworker';
 import { MARK_LABELS, type SyncMark } from './sync-marks.ts';
 
-/** What the user can do about a refused change. */
-export interface RefusalActions {
+/** What the user can do about a change not yet accepted: undo it while it waits, undo or retry it once refused. */
+export interface ChangeActions {
+  /** Drops a record's changes still waiting to be sent, from `seq` on: the record is back as it was. */
+  undoPending(seq: number): void;
   /** Drops the refused change: the record stays as the server has it (a refused create disappears). */
   undo(letter: DeadLetterInfo): void;
   /** Applies the refused change again and sends it once more. */
@@ -16,6 +18,30 @@ export function itemRow(id: string, mark: SyncMark, className: string): HTMLLIEl
   row.dataset.id = id;
   row.dataset.mark = mark;
   return row;
+}
+
+/** Where a record stands with the server; a record with changes waiting offers to undo them. */
+export function syncState(
+  mark: SyncMark,
+  pendingSeq: number | undefined,
+  record: { id: string; name: string },
+  actions: ChangeActions,
+): HTMLSpanElement {
+  const state = document.createElement('span');
+  state.className = 'sync-state';
+  state.append(markBadge(mark));
+  if (mark === 'pending' && pendingSeq !== undefined) {
+    const undo = actionButton(
+      'Undo',
+      `${record.id}:undo-pending`,
+      () => actions.undoPending(pendingSeq),
+      'quiet small',
+    );
+    undo.setAttribute('aria-label', `Undo unsent change: ${record.name}`);
+    undo.title = 'Drop the change before it is sent';
+    state.append(undo);
+  }
+  return state;
 }
 
 /** The small label telling where a record stands with the server. */
@@ -51,7 +77,7 @@ const REFUSED: Record<string, string> = {
 };
 
 /** The server's reason for refusing a change, with Undo and Retry. */
-export function refusalBlock(letter: DeadLetterInfo, actions: RefusalActions): HTMLDivElement {
+export function refusalBlock(letter: DeadLetterInfo, actions: ChangeActions): HTMLDivElement {
   const block = document.createElement('div');
   block.className = 'rejection';
   const reason = document.createElement('p');

@@ -1,5 +1,13 @@
 import type { DeadLetterInfo, SyncRecord } from 'syncworker';
-import { actionButton, itemRow, markBadge, type RefusalActions, refusalBlock, replaceItems } from './item-rows.ts';
+import {
+  actionButton,
+  type ChangeActions,
+  itemRow,
+  markBadge,
+  refusalBlock,
+  replaceItems,
+  syncState,
+} from './item-rows.ts';
 import type { SyncMarks } from './sync-marks.ts';
 
 export interface Note extends SyncRecord {
@@ -7,7 +15,7 @@ export interface Note extends SyncRecord {
   createdAt: number;
 }
 
-export interface NoteActions extends RefusalActions {
+export interface NoteActions extends ChangeActions {
   remove(note: Note): void;
 }
 
@@ -28,13 +36,19 @@ function noteRow(note: Note, marks: SyncMarks, actions: NoteActions): HTMLLIElem
   text.textContent = String(note.text);
   const remove = actionButton('×', `${note.id}:remove`, () => actions.remove(note), 'remove');
   remove.setAttribute('aria-label', `Delete note: ${String(note.text)}`);
-  row.append(text, markBadge(mark), remove);
+  const state = syncState(
+    mark,
+    marks.oldestPendingSeq('notes', note.id),
+    { id: note.id, name: String(note.text) },
+    actions,
+  );
+  row.append(text, state, remove);
   const rejection = marks.rejectionOf('notes', note.id);
   if (rejection) row.append(refusalBlock(rejection, actions));
   return row;
 }
 
-function refusedNoteRow(letter: DeadLetterInfo, actions: RefusalActions): HTMLLIElement {
+function refusedNoteRow(letter: DeadLetterInfo, actions: ChangeActions): HTMLLIElement {
   const id = letter.mutation?.recordId ?? letter.id;
   const row = itemRow(id, 'rejected', 'note ghost');
   const text = document.createElement('span');

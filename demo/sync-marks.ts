@@ -17,6 +17,9 @@ export const MARK_LABELS: Record<SyncMark, string> = {
   rejected: 'Rejected',
 };
 
+/** Most outbox entries read at once; beyond it, records are shown waiting from their writes' headers. */
+const OUTBOX_READ_LIMIT = 1000;
+
 const keyOf = (collection: string, id: string) => `${collection}/${id}`;
 
 /**
@@ -26,9 +29,11 @@ const keyOf = (collection: string, id: string) => `${collection}/${id}`;
  */
 export class SyncMarks {
   readonly #client: SyncClient;
-  #pending = new Set<string>();
+  /** Records with changes waiting -> the seq of the oldest (null while known only from a write's header). */
+  #pending = new Map<string, number | null>();
   #rejected = new Map<string, DeadLetterInfo>();
   readonly #merged = new Set<string>();
+  #waitingCount: number | null = null;
 
   constructor(client: SyncClient) {
     this.#client = client;
@@ -36,8 +41,17 @@ export class SyncMarks {
 
   /** Reads the outbox and the dead letters again. */
   async refresh(): Promise<void> {
-    const [outbox, deadLetters] = await Promise.all([this.#client.outbox(), this.#client.deadLetters()]);
-    this.#pending = new Set(outbox.map((entry) => keyOf(entry.collection, entry.recordId)));
+    const [outbox, deadLetters] = await Promise.all([
+      this.#client.outbox(OUTBOX_READ_LIMIT),
+      this.#client.deadLetters(),
+    ]);
+    this.#waitingCount = outbox.length < OUTBOX_READ_LIMIT ? outbox.length : null;
+    this.#pending = new Map();
+    // Oldest first: the first entry of a record is where undoing its waiting changes starts.
+    for (const entry of outbox) {
+      const key = keyOf(entry.collection, entry.recordId);
+      if (!this.#pending.has(key)) this.#pending.set(key, entry.seq);
+    }
     // Oldest first: a record refused twice shows its latest refusal.
     this.#rejected = new Map(
       deadLetters.flatMap((letter) =>
@@ -46,9 +60,18 @@ export class SyncMarks {
     );
   }
 
+  /**
+   * How many of the user's changes wait to be sent. The worker's `pending` also counts the
+   * `skip` entries that tell the server about undone changes; those are no change of the user's.
+   */
+  waitingCount(statusPending: number): number {
+    return this.#waitingCount === null ? statusPending : Math.min(this.#waitingCount, statusPending);
+  }
+
   /** Notes a local write's answer at once (its `X-Sync-Pending` header), before the next status arrives. */
   noteWrite(collection: string, id: string, response: Response): void {
-    if (Number(response.headers.get('X-Sync-Pending')) > 0) this.#pending.add(keyOf(collection, id));
+    const key = keyOf(collection, id);
+    if (Number(response.headers.get('X-Sync-Pending')) > 0 && !this.#pending.has(key)) this.#pending.set(key, null);
   }
 
   /** Remembers which records the server resolved as conflicts; a later clean push clears it. */
@@ -66,6 +89,11 @@ export class SyncMarks {
     if (this.#pending.has(key)) return 'pending';
     if (this.#merged.has(key)) return 'merged';
     return 'synced';
+  }
+
+  /** The seq of the oldest change of this record still waiting to be sent (for `discardPending`), if known. */
+  oldestPendingSeq(collection: string, id: string): number | undefined {
+    return this.#pending.get(keyOf(collection, id)) ?? undefined;
   }
 
   /** The server's refusal of a change of this record, if it has one. */

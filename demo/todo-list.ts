@@ -1,5 +1,13 @@
 import type { DeadLetterInfo, SyncRecord } from 'syncworker';
-import { actionButton, itemRow, markBadge, type RefusalActions, refusalBlock, replaceItems } from './item-rows.ts';
+import {
+  actionButton,
+  type ChangeActions,
+  itemRow,
+  markBadge,
+  refusalBlock,
+  replaceItems,
+  syncState,
+} from './item-rows.ts';
 import type { SyncMarks } from './sync-marks.ts';
 
 export interface Todo extends SyncRecord {
@@ -9,7 +17,7 @@ export interface Todo extends SyncRecord {
 }
 
 /** What the user can do with a todo. */
-export interface TodoActions extends RefusalActions {
+export interface TodoActions extends ChangeActions {
   toggle(todo: Todo, done: boolean): void;
   remove(todo: Todo): void;
 }
@@ -37,14 +45,20 @@ function todoRow(todo: Todo, marks: SyncMarks, actions: TodoActions): HTMLLIElem
   title.textContent = String(todo.title);
   const remove = actionButton('×', `${todo.id}:remove`, () => actions.remove(todo), 'remove');
   remove.setAttribute('aria-label', `Delete: ${String(todo.title)}`);
-  row.append(done, title, markBadge(mark), remove);
+  const state = syncState(
+    mark,
+    marks.oldestPendingSeq('todos', todo.id),
+    { id: todo.id, name: String(todo.title) },
+    actions,
+  );
+  row.append(done, title, state, remove);
   const rejection = marks.rejectionOf('todos', todo.id);
   if (rejection) row.append(refusalBlock(rejection, actions));
   return row;
 }
 
 /** A todo whose create the server refused: gone locally, shown until the user undoes or retries it. */
-function refusedTodoRow(letter: DeadLetterInfo, actions: RefusalActions): HTMLLIElement {
+function refusedTodoRow(letter: DeadLetterInfo, actions: ChangeActions): HTMLLIElement {
   const id = letter.mutation?.recordId ?? letter.id;
   const row = itemRow(id, 'rejected', 'todo ghost');
   const placeholder = document.createElement('span');

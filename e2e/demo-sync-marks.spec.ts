@@ -62,3 +62,27 @@ test('the status line never shows a raw network error, and says when the server 
   await expect(todoRow(app, 'while the server is down').locator('.mark')).toHaveText('Synced');
   await expect(app.locator('#status')).toHaveText(/^Synced at/);
 });
+
+test('a change waiting to be sent can be undone: the todo is back as it was and the server never sees it', async ({
+  app,
+  server,
+  context,
+}) => {
+  await addTodo(app, 'keep me');
+  await expect(todoRow(app, 'keep me').locator('.mark')).toHaveText('Synced');
+
+  await context.setOffline(true);
+  await addTodo(app, 'added by mistake');
+  await todoRow(app, 'keep me').getByRole('checkbox').check();
+  await expect(app.locator('#status')).toHaveText('Offline · 2 changes saved on this device');
+  await app.getByRole('button', { name: 'Undo unsent change: added by mistake' }).click();
+  await expect(todoRow(app, 'added by mistake')).toHaveCount(0);
+  await app.getByRole('button', { name: 'Undo unsent change: keep me' }).click();
+  await expect(todoRow(app, 'keep me').getByRole('checkbox')).not.toBeChecked();
+  await expect(todoRow(app, 'keep me').locator('.mark')).toHaveText('Synced');
+  await expect(app.locator('#status')).toHaveText('Offline · everything is saved on this device');
+
+  await context.setOffline(false);
+  await app.evaluate(() => window.syncClient.syncNow());
+  expect((await server.records('todos')).map((row) => [row.data.title, row.data.done])).toEqual([['keep me', false]]);
+});
