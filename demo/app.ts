@@ -106,7 +106,7 @@ function start(client: SyncClient): void {
       : '';
   }
 
-  /** Sends a write through the worker and redraws; the answer's X-Sync-Pending marks the record at once. */
+  /** Sends a write through the worker; the answer's X-Sync-Pending marks the record at once (`act` redraws). */
   async function write(collection: keyof typeof lists, method: string, url: string, body?: object): Promise<void> {
     const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
     if (body !== undefined) init.body = JSON.stringify(body);
@@ -115,7 +115,6 @@ function start(client: SyncClient): void {
     const id = response.status === 201 ? ((await response.clone().json()) as { id: string }).id : url.split('/').pop();
     if (id) marks.noteWrite(collection, decodeURIComponent(id), response);
     stale.add(collection);
-    draw();
   }
 
   /** Runs a user's action, then redraws; a failure is told in words (the worker may be restarting). */
