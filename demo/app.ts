@@ -3,6 +3,7 @@
 // events (changed, status, outcomes, progress) keep every mark on screen true, without polling.
 import { connect, type SyncClient, SyncError, type SyncStatus } from 'syncworker';
 import { installDevtoolsTriggers } from 'syncworker/devtools';
+import { offerInstall } from './install-button.ts';
 import { type Note, renderNotes } from './note-list.ts';
 import { renderStatus } from './status-line.ts';
 import { SyncMarks } from './sync-marks.ts';
@@ -56,6 +57,8 @@ async function reportWrite(response: Response): Promise<void> {
   const error = SyncError.fromWire(await response.json().catch(() => null), 'The change could not be saved');
   writeError.textContent = `Not saved: ${error.message}`;
 }
+
+offerInstall(element<HTMLButtonElement>('#install'));
 
 try {
   const client = await connect({ serviceWorkerUrl: '/sw.js' });

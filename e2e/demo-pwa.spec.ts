@@ -26,6 +26,8 @@ test('Chromium finds the demo installable: a valid manifest, icons and a worker 
   expect(errors).toEqual([]);
   expect(new URL(url).pathname).toBe('/manifest.webmanifest');
   await cdp.detach();
+  // The browser's install offer reaches the app, which shows its own Install button.
+  await expect(app.getByRole('button', { name: 'Install app' })).toBeVisible();
 
   const manifest = (await (await app.request.get(url)).json()) as Manifest;
   expect(manifest.display).toBe('standalone');
