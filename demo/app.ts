@@ -158,6 +158,8 @@ function start(client: SyncClient): void {
   client.on('status', (next) => {
     const haveCountsChanged = next.pending !== status?.pending || next.deadLetters !== status.deadLetters;
     status = next;
+    // A pull that failed half-way sends no last page: the bar goes with the run.
+    if (!next.isSyncing) element('#first-sync').hidden = true;
     // The outbox or the dead letters changed: the marks follow, and the status line once they are read.
     if (haveCountsChanged) draw();
     else showStatus();
