@@ -1,8 +1,15 @@
-// The demo todo app: plain fetch() against a REST API. The service worker answers it from
-// IndexedDB, so the app works offline; syncworker syncs the changes with the server.
-import { connect, type SyncClient } from 'syncworker';
+// The demo app: plain fetch() against a REST API. The service worker answers it from IndexedDB,
+// so the app works offline; syncworker syncs the changes with the server. The page client's
+// events (changed, status, outcomes, progress) keep every mark on screen true, without polling.
+import { connect, type PageSyncStatus, type SyncClient, SyncError } from 'syncworker';
 import { installDevtoolsTriggers } from 'syncworker/devtools';
-import type { Todo } from './schema.ts';
+import { offerInstall } from './install-button.ts';
+import { renderNotes } from './note-list.ts';
+import type { Note, Todo } from './schema.ts';
+import { renderStatus } from './status-line.ts';
+import { SyncMarks } from './sync-marks.ts';
+import { renderProgress } from './sync-progress.ts';
+import { renderTodos } from './todo-list.ts';
 
 declare global {
   interface Window {
@@ -11,66 +18,196 @@ declare global {
   }
 }
 
-const list = document.querySelector<HTMLUListElement>('#todos');
-const form = document.querySelector<HTMLFormElement>('#add');
-const statusLine = document.querySelector<HTMLParagraphElement>('#status');
+const element = <T extends HTMLElement>(selector: string): T => {
+  const found = document.querySelector<T>(selector);
+  if (!found) throw new Error(`The page lacks ${selector}`);
+  return found;
+};
+const todoList = element<HTMLUListElement>('#todos');
+const noteList = element<HTMLUListElement>('#notes');
+const statusLine = element('#status');
+const notices = element('#notices');
+const writeError = element('#write-error');
 
-async function render(): Promise<void> {
-  const todos = (await (await fetch('/api/todos?_sort=createdAt')).json()) as Todo[];
-  list?.replaceChildren(...todos.map(renderTodo));
+/** Runs `work` now, or once more after the run in progress: bursts of events cost one run each. */
+function coalesce(work: () => Promise<void>): () => void {
+  let running: Promise<void> | null = null;
+  let isQueued = false;
+  const run = (): void => {
+    if (running) {
+      isQueued = true;
+      return;
+    }
+    running = work()
+      .catch((error: unknown) => console.error('demo: cannot show the lists', error))
+      .finally(() => {
+        running = null;
+        if (isQueued) {
+          isQueued = false;
+          run();
+        }
+      });
+  };
+  return run;
 }
 
-function renderTodo(todo: Todo): HTMLLIElement {
-  const item = document.createElement('li');
-  item.className = todo.done ? 'done' : '';
-  item.dataset.id = todo.id;
-  const done = document.createElement('input');
-  done.type = 'checkbox';
-  done.checked = todo.done === true;
-  done.addEventListener('change', () =>
-    send('PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done: done.checked }),
-  );
-  const title = document.createElement('span');
-  title.textContent = todo.title;
-  const remove = document.createElement('button');
-  remove.textContent = 'Delete';
-  remove.addEventListener('click', () => send('DELETE', `/api/todos/${encodeURIComponent(todo.id)}`));
-  item.append(done, title, remove);
-  return item;
+/** Tells the user a write was refused by the worker at once (bad input), in words; nothing was saved. */
+async function reportWrite(response: Response): Promise<void> {
+  writeError.hidden = response.ok;
+  if (response.ok) return;
+  const error = SyncError.fromWire(await response.json().catch(() => null), 'The change could not be saved');
+  writeError.textContent = `Not saved: ${error.message}`;
 }
 
-async function send(method: string, url: string, body?: unknown): Promise<void> {
-  const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  await fetch(url, init);
-  await render();
-}
+offerInstall(element<HTMLButtonElement>('#install'));
 
-form?.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = form.elements.namedItem('title') as HTMLInputElement;
-  void send('POST', '/api/todos', { title: input.value, done: false, createdAt: Date.now() });
-  input.value = '';
-});
-
-// Without a service worker (no support, a blocked or failed install) the server answers the same
-// routes: the app works online, and says why it cannot work offline.
-const client = await connect({ serviceWorkerUrl: '/sw.js' }).catch(async (error: unknown) => {
-  if (statusLine) statusLine.textContent = `Online only: ${error instanceof Error ? error.message : String(error)}`;
-  await render();
-  throw error;
-});
-window.syncClient = client;
-// The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
-installDevtoolsTriggers(client);
-client.on('changed', () => void render());
-client.on('status', (status) => {
-  if (statusLine) {
-    const synced = status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleTimeString() : 'never';
-    statusLine.textContent = `${status.pending} change(s) waiting · last sync ${synced}${status.lastError ? ` · ${status.lastError.message}` : ''}${status.isControlled ? '' : ` · ${ONLINE_ONLY}`}`;
+try {
+  const client = await connect({ serviceWorkerUrl: '/sw.js' });
+  window.syncClient = client;
+  // The debug panel: open with ?syncworker-devtools or Alt+Shift+D.
+  installDevtoolsTriggers(client);
+  start(client);
+} catch (error) {
+  // Without a worker (no support, a blocked or failed install) the server answers the same routes:
+  // the lists work online, and the status line says why they cannot work offline.
+  statusLine.dataset.tone = 'warning';
+  const words = statusLine.querySelector('.status-text');
+  if (words) {
+    words.textContent = `Online only: ${error instanceof SyncError ? error.message : 'reload the page to work offline'}`;
   }
-});
-// After a hard reload the worker may not control the page: the list then comes from the server.
-const ONLINE_ONLY = 'online only: reload to work offline';
-if (statusLine) statusLine.textContent = (await client.status()).isControlled ? 'Ready' : `Ready · ${ONLINE_ONLY}`;
-await render();
+  console.error('demo: connect failed', error);
+  start(null);
+}
+
+/** Draws the lists and keeps them true; `client` null: no worker, online only, no sync marks. */
+function start(client: SyncClient | null): void {
+  const marks = new SyncMarks(client);
+  const lists = { todos: [] as Todo[], notes: [] as Note[] };
+  const stale = new Set<keyof typeof lists>(['todos', 'notes']);
+  let status: PageSyncStatus | null = null;
+
+  const draw = coalesce(async () => {
+    const reload = [...stale];
+    stale.clear();
+    await marks.refresh();
+    showStatus();
+    // Each list shows as soon as it is read: a slow network-first read of the notes never holds up the todos.
+    await Promise.all([showTodos(reload.includes('todos')), showNotes(reload.includes('notes'))]);
+  });
+
+  async function showTodos(isStale: boolean): Promise<void> {
+    if (isStale) lists.todos = await getJson<Todo[]>('/api/todos?_sort=createdAt');
+    const { todos } = lists;
+    element('#todos-empty').hidden = renderTodos(todoList, todos, marks, todoActions) > 0;
+    element('#todos-count').textContent = todos.length ? `${todos.filter((todo) => !todo.done).length} open` : '';
+  }
+
+  async function showNotes(isStale: boolean): Promise<void> {
+    if (isStale) lists.notes = await getJson<Note[]>('/api/notes?_sort=-createdAt');
+    const { notes } = lists;
+    element('#notes-empty').hidden = renderNotes(noteList, notes, marks, noteActions) > 0;
+    element('#notes-count').textContent = notes.length
+      ? `${notes.length} ${notes.length === 1 ? 'note' : 'notes'}`
+      : '';
+  }
+
+  /** Sends a write through the worker; the answer's X-Sync-Pending marks the record at once (`act` redraws). */
+  async function write(collection: keyof typeof lists, method: string, url: string, body?: object): Promise<void> {
+    const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    const response = await fetch(url, init);
+    await reportWrite(response);
+    const id = response.status === 201 ? ((await response.clone().json()) as { id: string }).id : url.split('/').pop();
+    if (id) marks.noteWrite(collection, decodeURIComponent(id), response);
+    stale.add(collection);
+  }
+
+  /** Runs a user's action, then redraws; a failure is told in words (the worker may be restarting). */
+  const act = (work: Promise<unknown>): void => {
+    work.then(
+      () => draw(),
+      (error: unknown) => {
+        writeError.hidden = false;
+        writeError.textContent = `That did not work: ${error instanceof SyncError ? error.message : 'please try again'}`;
+      },
+    );
+  };
+  // Marks that offer these only come from a client.
+  const changeActions = {
+    undoPending: (seq: number) => act(client?.discardPending(seq) ?? Promise.resolve()),
+    undo: (letter: { id: string }) => act(client?.discardDeadLetter(letter.id) ?? Promise.resolve()),
+    retry: (letter: { id: string }) => act(client?.retryDeadLetter(letter.id) ?? Promise.resolve()),
+  };
+  const todoActions = {
+    ...changeActions,
+    toggle: (todo: Todo, done: boolean) =>
+      act(write('todos', 'PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done })),
+    remove: (todo: Todo) => act(write('todos', 'DELETE', `/api/todos/${encodeURIComponent(todo.id)}`)),
+  };
+  const noteActions = {
+    ...changeActions,
+    remove: (note: Note) => act(write('notes', 'DELETE', `/api/notes/${encodeURIComponent(note.id)}`)),
+  };
+
+  const showStatus = (): void => {
+    if (status)
+      renderStatus(statusLine, notices, { ...status, pending: marks.waitingCount(status.pending) }, navigator.onLine);
+  };
+
+  onSubmit('#add', 'title', (title) =>
+    act(write('todos', 'POST', '/api/todos', { title, done: false, createdAt: Date.now() })),
+  );
+  onSubmit('#add-note', 'text', (text) => act(write('notes', 'POST', '/api/notes', { text, createdAt: Date.now() })));
+
+  if (client) follow(client);
+  draw();
+
+  /** Redraws on the page client's events. */
+  function follow(client: SyncClient): void {
+    client.on('changed', ({ collections }) => {
+      for (const collection of collections) if (collection === 'todos' || collection === 'notes') stale.add(collection);
+      draw();
+    });
+    client.on('status', (next) => {
+      const haveCountsChanged = next.pending !== status?.pending || next.deadLetters !== status.deadLetters;
+      status = next;
+      // A pull that failed half-way sends no last page: the bar goes with the run.
+      if (!next.isSyncing) element('#first-sync').hidden = true;
+      // The outbox or the dead letters changed: the marks follow, and the status line once they are read.
+      if (haveCountsChanged) draw();
+      else showStatus();
+    });
+    client.on('outcomes', (outcomes) => {
+      marks.noteOutcomes(outcomes);
+      draw();
+    });
+    client.on('progress', ({ pulled, hasMore }) =>
+      renderProgress(element('#first-sync'), element('#first-sync-text'), pulled, hasMore),
+    );
+    addEventListener('online', showStatus);
+    addEventListener('offline', showStatus);
+    void client.status().then((first) => {
+      status ??= first;
+      showStatus();
+    });
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw SyncError.fromWire(await response.json().catch(() => null), `GET ${url} failed`);
+  return (await response.json()) as T;
+}
+
+/** Calls `add` with a form's trimmed text field and clears it. */
+function onSubmit(selector: string, field: string, add: (value: string) => void): void {
+  const form = element<HTMLFormElement>(selector);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = form.elements.namedItem(field) as HTMLInputElement;
+    const value = input.value.trim();
+    if (!value) return;
+    input.value = '';
+    add(value);
+  });
+}

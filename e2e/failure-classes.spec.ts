@@ -66,7 +66,12 @@ test('a rejected mutation becomes a dead letter, its local record is restored, a
     ['kept', 'rejected'],
     ['good', 'applied'],
   ]);
-  await expect(app.locator('#todos li')).toHaveText([/after the bad ones/, /fine/]);
+  // The demo shows both refusals with the server's reason: the edit on its restored record, the create from its letter.
+  await expect(app.locator('#todos li')).toHaveText([
+    /after the bad ones/,
+    /fine.*refused your edit: todos.title must be a string/,
+    /42.*refused this item: todos.title must be a string/,
+  ]);
 });
 
 test('a 429 with Retry-After is respected before the retry', async ({ app, server, faults }) => {
