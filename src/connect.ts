@@ -69,10 +69,10 @@ export async function connect(options: ConnectOptions = {}): Promise<SyncClient>
   const type = options.serviceWorkerType ?? 'classic';
   const workbox = new Workbox(url, options.scope === undefined ? { type } : { scope: options.scope, type });
   const updates = watchWorkerUpdates(workbox, navigator.serviceWorker);
-  await workbox.register({ immediate: true }).catch((error: unknown) => {
+  const registration = await workbox.register({ immediate: true }).catch((error: unknown) => {
     throw registrationError(error, type);
   });
-  await requestControl(navigator.serviceWorker, url, options.timeoutMs ?? 3000);
+  if (registration) await requestControl(navigator.serviceWorker, registration, url, options.timeoutMs ?? 3000);
   const link = new WorkerLink(navigator.serviceWorker, options.timeoutMs ?? 3000);
   const { syncUrl, routes } = await link.open();
   if (options.idempotencyKeys ?? true) addIdempotencyKeys(routes);

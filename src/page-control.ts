@@ -11,11 +11,12 @@ import { installError } from './registration-error.ts';
  */
 export async function requestControl(
   container: ServiceWorkerContainer,
+  registration: ServiceWorkerRegistration,
   scriptUrl: string,
   timeoutMs: number,
 ): Promise<boolean> {
   if (container.controller) return true;
-  const active = await activeWorker(container, scriptUrl);
+  const active = await activeWorker(registration, scriptUrl);
   if (container.controller) return true;
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(container.controller !== null), timeoutMs);
@@ -31,18 +32,18 @@ export async function requestControl(
   });
 }
 
-/** The active worker once there is one; a first install that fails ends the wait instead of leaving it open. */
-async function activeWorker(container: ServiceWorkerContainer, scriptUrl: string): Promise<ServiceWorker | null> {
-  const ready = container.ready.then((registration) => registration.active);
-  const registration = await container.getRegistration();
-  if (!registration || registration.active) return ready;
-  const installing = registration.installing ?? registration.waiting;
-  const isLeftWithNone = () => !registration.active && !registration.installing && !registration.waiting;
-  if (!installing) throw installError(scriptUrl);
-  const failed = new Promise<never>((_, reject) =>
-    installing.addEventListener('statechange', () => {
-      if (installing.state === 'redundant' && isLeftWithNone()) reject(installError(scriptUrl));
-    }),
-  );
-  return Promise.race([ready, failed]);
+/**
+ * The registration's active worker once there is one. A first install that fails leaves the
+ * registration with no worker at all (possibly before this looks): that ends the wait.
+ */
+function activeWorker(registration: ServiceWorkerRegistration, scriptUrl: string): Promise<ServiceWorker> {
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      if (registration.active) resolve(registration.active);
+      else if (!registration.installing && !registration.waiting) reject(installError(scriptUrl));
+    };
+    registration.installing?.addEventListener('statechange', settle);
+    registration.waiting?.addEventListener('statechange', settle);
+    settle();
+  });
 }
