@@ -243,7 +243,7 @@ test('the docked panel leaves the app uncovered, resizes, docks to the bottom an
 
 test('the log filters by text and kind', async ({ app }) => {
   await todos(app).put({ id: 'apple', title: 'fine' });
-  await todos(app).put({ id: 'banana', title: 42 });
+  await todos(app).put({ id: 'banana', title: 'ranked', rank: 'high' });
   await expect.poll(() => readStore(app, 'deadLetters')).toHaveLength(1);
   await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);
   await togglePanel(app, true);

@@ -32,7 +32,8 @@ test('useQuery, useRecord and useSyncStatus follow writes from another tab and t
 }) => {
   await page.goto(faults.url);
   await expect(page.locator('#missing')).toHaveText('missing_provider');
-  await expect(page.locator('#status')).toHaveText('idle');
+  // The worker may already have pulled (nothing) by now: either way nothing waits.
+  await expect(page.locator('#status')).toHaveText(/^(idle|synced)$/);
   await expect(page.locator('#pinned')).toHaveText('no record');
 
   const other = await context.newPage();
