@@ -150,8 +150,7 @@ function start(client: SyncClient | null): void {
   };
 
   const showStatus = (): void => {
-    if (status)
-      renderStatus(statusLine, notices, { ...status, pending: marks.waitingCount(status.pending) }, navigator.onLine);
+    if (status) renderStatus(statusLine, notices, status, navigator.onLine);
   };
 
   onSubmit('#add', 'title', (title) =>

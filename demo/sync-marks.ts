@@ -34,7 +34,6 @@ export class SyncMarks {
   #pending = new Map<string, number | null>();
   #rejected = new Map<string, DeadLetterInfo>();
   readonly #merged = new Set<string>();
-  #waitingCount: number | null = null;
 
   constructor(client: SyncClient | null) {
     this.#client = client;
@@ -47,7 +46,6 @@ export class SyncMarks {
       this.#client.outbox(OUTBOX_READ_LIMIT),
       this.#client.deadLetters(),
     ]);
-    this.#waitingCount = outbox.length < OUTBOX_READ_LIMIT ? outbox.length : null;
     this.#pending = new Map();
     // Oldest first: the first entry of a record is where undoing its waiting changes starts.
     for (const entry of outbox) {
@@ -60,14 +58,6 @@ export class SyncMarks {
         letter.mutation ? [[keyOf(letter.mutation.collection, letter.mutation.recordId), letter] as const] : [],
       ),
     );
-  }
-
-  /**
-   * How many of the user's changes wait to be sent. The worker's `pending` also counts the
-   * `skip` entries that tell the server about undone changes; those are no change of the user's.
-   */
-  waitingCount(statusPending: number): number {
-    return this.#waitingCount === null ? statusPending : Math.min(this.#waitingCount, statusPending);
   }
 
   /** Notes a local write's answer at once (its `X-Sync-Pending` header), before the next status arrives. */

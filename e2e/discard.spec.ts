@@ -19,6 +19,8 @@ test('discarding a pending write restores the record and keeps later writes flow
   await app.evaluate(() => window.syncClient.discardPending(2));
   expect((await restFetch(app, 'GET', '/api/todos/b')).status).toBe(404);
   expect((await app.evaluate(() => window.syncClient.outbox())).map((entry) => entry.recordId)).toEqual(['a', 'c']);
+  // The skip that tells the server about the undo waits too, but is no change of the user's.
+  expect((await app.evaluate(() => window.syncClient.status())).pending).toBe(2);
 
   faults.heal('/sync/push');
   expect((await app.evaluate(() => window.syncClient.syncNow())).pending).toBe(0);

@@ -24,7 +24,7 @@ export interface StorageState {
 export interface SyncStatus {
   /** The signed-in user, or null for the anonymous database. */
   userId: string | null;
-  /** Outbox entries not yet acknowledged by the server. */
+  /** Changes waiting to be sent (own and imported); the `skip` entries an undo leaves are not counted. */
   pending: number;
   /** Replay-route requests waiting to be sent. */
   queuedRequests: number;

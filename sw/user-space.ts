@@ -187,9 +187,17 @@ export class UserSpace {
 
   #count(): Promise<Counts> {
     const { outbox, importedOutbox, requests, deadLetters } = this.db;
-    return Promise.all([outbox.count(), importedOutbox.count(), requests.count(), deadLetters.count()]).then(
-      ([own, imported, queuedRequests, deadLetters]) => ({ pending: own + imported, queuedRequests, deadLetters }),
-    );
+    return Promise.all([
+      outbox.count(),
+      outbox.where('op').equals('skip').count(),
+      importedOutbox.count(),
+      requests.count(),
+      deadLetters.count(),
+    ]).then(([own, skips, imported, queuedRequests, deadLetters]) => ({
+      pending: own - skips + imported,
+      queuedRequests,
+      deadLetters,
+    }));
   }
 
   /** Storage usage and persistence: the browser's estimate is slow, so a recent one is reused. */

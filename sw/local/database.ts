@@ -116,6 +116,8 @@ export class SyncDatabase extends Dexie {
       ...Object.fromEntries([...indexes].map(([collection, specs]) => [collection, storeSchema(specs)])),
     });
     this.version(2).stores({ importedOutbox: '[clientId+seq], [collection+recordId]' });
+    // `op`: the skips an undo leaves are counted apart, as no change of the user's.
+    this.version(3).stores({ outbox: 'seq, [collection+recordId], op' });
     for (const [collection, specs] of indexes) {
       this.#stores.set(collection, new RecordStore(collection, this.table(collection), specs));
     }
