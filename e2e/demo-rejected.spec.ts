@@ -38,7 +38,7 @@ test('a todo the server refuses stays on screen with the server’s reason until
   await addTodoWithDueDate(app, 'call the plumber');
   const row = todoRow(app, 'call the plumber');
   await expect(row.locator('.mark')).toHaveText('Rejected');
-  await expect(row.locator('.rejection p')).toHaveText('The server refused this item: todos has no field "due"');
+  await expect(row.locator('.rejection p')).toHaveText('The server refused this item: todos.due is not a known field');
   await expect(app.locator('#notices')).toHaveText(/1 change was refused by the server/);
   await expect(app.locator('#status')).not.toHaveText(/waiting|Syncing/);
   expect(await server.records('todos')).toEqual([]);
@@ -77,7 +77,7 @@ test('a refused edit shows the server’s version with the reason; Undo keeps th
   await restFetch(app, 'PATCH', `/api/todos/${id}`, { title: 'water the plants on Friday', due: 'Friday' });
   await expect(row.locator('.mark')).toHaveText('Rejected');
   await expect(row.locator('.text')).toHaveText('water the plants');
-  await expect(row.locator('.rejection p')).toHaveText('The server refused your edit: todos has no field "due"');
+  await expect(row.locator('.rejection p')).toHaveText('The server refused your edit: todos.due is not a known field');
 
   await row.getByRole('button', { name: 'Undo' }).click();
   await expect(row.locator('.mark')).toHaveText('Synced');

@@ -69,8 +69,8 @@ test('a rejected mutation becomes a dead letter, its local record is restored, a
   // The demo shows both refusals with the server's reason: the edit on its restored record, the create from its letter.
   await expect(app.locator('#todos li')).toHaveText([
     /after the bad ones/,
-    /fine.*refused your edit: todos.title must be a string/,
-    /42.*refused this item: todos.title must be a string/,
+    /fine.*refused your edit: todos.rank must be an integer/,
+    /bad.*refused this item: todos.rank must be an integer/,
   ]);
 });
 

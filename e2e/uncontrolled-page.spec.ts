@@ -159,7 +159,7 @@ test.describe('a browser mode without service workers', () => {
     await expect(page.locator('#status')).toContainText('Online only');
     await page.locator('input[name=title]').fill('no worker here');
     await page.locator('#add button').click();
-    await expect(page.locator('#todos li span')).toHaveText(['no worker here']);
+    await expect(page.locator('#todos li .text')).toHaveText(['no worker here']);
     await page.locator('#todos input[type=checkbox]').check();
     await expect(page.locator('#todos li.done')).toHaveCount(1);
     const rows = await server.records('todos');
