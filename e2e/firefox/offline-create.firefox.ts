@@ -29,7 +29,7 @@ test('todos created while the server is down survive a reload and reach the serv
   await waitUntilConnected(app);
   const listed = await restFetch(app, 'GET', '/api/todos?_sort=title');
   expect((listed.body as { title: string }[]).map((todo) => todo.title)).toEqual(['bread', 'eggs', 'milk']);
-  await expect.poll(() => texts(app, '#todos li span')).toEqual(['milk', 'bread', 'eggs']);
+  await expect.poll(() => texts(app, '#todos li .text')).toEqual(['milk', 'bread', 'eggs']);
   expect(await readStore(app, 'outbox')).toHaveLength(3);
 
   await app.setOfflineMode(false);

@@ -36,7 +36,7 @@ test('a live query in one tab follows collection writes made in another, online 
   expect(await app.evaluate(() => window.syncClient.collection('todos').get('b'))).toMatchObject({ done: true });
   // The demo's own list, fed by the changed event, shows the other tab's offline writes too.
   await submit(other, 'input[name=title]', 'typed offline');
-  await expect.poll(() => texts(app, '#todos li span')).toContain('typed offline');
+  await expect.poll(() => texts(app, '#todos li .text')).toContain('typed offline');
 
   await other.setOfflineMode(false);
   await server.restart();
