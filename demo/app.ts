@@ -4,12 +4,13 @@
 import { connect, type PageSyncStatus, type SyncClient, SyncError } from 'syncworker';
 import { installDevtoolsTriggers } from 'syncworker/devtools';
 import { offerInstall } from './install-button.ts';
-import { renderNotes } from './note-list.ts';
+import { renderList } from './item-rows.ts';
+import { noteKind } from './note-list.ts';
 import type { Note, Todo } from './schema.ts';
 import { renderStatus } from './status-line.ts';
 import { SyncMarks } from './sync-marks.ts';
 import { renderProgress } from './sync-progress.ts';
-import { renderTodos } from './todo-list.ts';
+import { todoKind } from './todo-list.ts';
 
 declare global {
   interface Window {
@@ -98,14 +99,14 @@ function start(client: SyncClient | null): void {
   async function showTodos(isStale: boolean): Promise<void> {
     if (isStale) lists.todos = await getJson<Todo[]>('/api/todos?_sort=createdAt');
     const { todos } = lists;
-    element('#todos-empty').hidden = renderTodos(todoList, todos, marks, todoActions) > 0;
+    element('#todos-empty').hidden = renderList(todoList, todos, todoListKind, marks, changeActions) > 0;
     element('#todos-count').textContent = todos.length ? `${todos.filter((todo) => !todo.done).length} open` : '';
   }
 
   async function showNotes(isStale: boolean): Promise<void> {
     if (isStale) lists.notes = await getJson<Note[]>('/api/notes?_sort=-createdAt');
     const { notes } = lists;
-    element('#notes-empty').hidden = renderNotes(noteList, notes, marks, noteActions) > 0;
+    element('#notes-empty').hidden = renderList(noteList, notes, noteListKind, marks, changeActions) > 0;
     element('#notes-count').textContent = notes.length
       ? `${notes.length} ${notes.length === 1 ? 'note' : 'notes'}`
       : '';
@@ -138,16 +139,14 @@ function start(client: SyncClient | null): void {
     undo: (letter: { id: string }) => act(client?.discardDeadLetter(letter.id) ?? Promise.resolve()),
     retry: (letter: { id: string }) => act(client?.retryDeadLetter(letter.id) ?? Promise.resolve()),
   };
-  const todoActions = {
-    ...changeActions,
+  const todoListKind = todoKind({
     toggle: (todo: Todo, done: boolean) =>
       act(write('todos', 'PATCH', `/api/todos/${encodeURIComponent(todo.id)}`, { done })),
     remove: (todo: Todo) => act(write('todos', 'DELETE', `/api/todos/${encodeURIComponent(todo.id)}`)),
-  };
-  const noteActions = {
-    ...changeActions,
-    remove: (note: Note) => act(write('notes', 'DELETE', `/api/notes/${encodeURIComponent(note.id)}`)),
-  };
+  });
+  const noteListKind = noteKind((note: Note) =>
+    act(write('notes', 'DELETE', `/api/notes/${encodeURIComponent(note.id)}`)),
+  );
 
   const showStatus = (): void => {
     if (status) renderStatus(statusLine, notices, status, navigator.onLine);
