@@ -86,7 +86,7 @@ function startServerCommand(dir: string): { child: ChildProcess; url: Promise<st
 /** Only the build, the README, the LICENSE and package.json; no tests, demo or server in the browser package. */
 function expectOnlyWhatUsersImport(files: string[]) {
   expect(files.filter((file) => !file.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
-  expect(files.filter((file) => /\.test\.|\/test-|^dist\/demo\//.test(file))).toEqual([]);
+  expect(files.filter((file) => /\.test[.-]|\/test-|^dist\/demo\//.test(file))).toEqual([]);
 }
 
 describe('the published packages', () => {
