@@ -8,6 +8,9 @@ import { SyncError } from './errors.ts';
 /** Deepest nesting of objects and arrays in a record; PostgreSQL's jsonb parser gives up far deeper, JSON.stringify too. */
 export const MAX_DEPTH = 64;
 
+/** Longest record id, in UTF-16 code units. */
+export const MAX_RECORD_ID_LENGTH = 200;
+
 /**
  * NUL, which `text` and `jsonb` cannot hold, and a UTF-16 surrogate without its partner, which is
  * not Unicode (`jsonb` refuses it; `text` would silently turn it into U+FFFD). With the `u` flag a
@@ -34,6 +37,16 @@ export function isStorableText(value: unknown, maxLength: number): value is stri
  * Infinity), nesting beyond `MAX_DEPTH` (`record_too_deep`), a prototype key (`invalid_record`).
  * `what` names the value in messages. Never recurses deeper than `MAX_DEPTH`.
  */
+/** Throws `invalid_id` unless `id` is a non-empty string of at most 200 characters the server can store. */
+export function assertRecordId(id: unknown): asserts id is string {
+  if (!isStorableText(id, MAX_RECORD_ID_LENGTH)) {
+    throw new SyncError(
+      'invalid_id',
+      'A record id must be 1 to 200 characters of well-formed Unicode without NUL (a UUID is ideal)',
+    );
+  }
+}
+
 export function jsonProblem(value: unknown, what: string, depth = 0): SyncError | null {
   if (typeof value === 'string') {
     return UNSTORABLE_CHARACTER.test(value)

@@ -8,7 +8,7 @@ import type {
   WireError,
 } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
-import { isStorableText, printable } from '../protocol/storable-values.ts';
+import { isStorableText, MAX_RECORD_ID_LENGTH, printable } from '../protocol/storable-values.ts';
 import type { Collections } from './collections.ts';
 import { resolveConflict } from './conflicts.ts';
 import { keyOf, nextState, type RecordKey, readRecords, type StoredRecord, toRecord, writeRecords } from './records.ts';
@@ -314,7 +314,9 @@ function resultOf(mutation: Mutation, stored: StoredRecord | null): Record<strin
 
 /** The record a mutation names, if its names could be stored at all (a rejected mutation's may not). */
 function targetOf(mutation: Mutation): RecordKey | null {
-  return mutation.op !== 'skip' && isStorableText(mutation.collection, 64) && isStorableText(mutation.recordId, 200)
+  return mutation.op !== 'skip' &&
+    isStorableText(mutation.collection, 64) &&
+    isStorableText(mutation.recordId, MAX_RECORD_ID_LENGTH)
     ? { collection: mutation.collection, id: mutation.recordId }
     : null;
 }

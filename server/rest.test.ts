@@ -111,6 +111,13 @@ describe.each(TEST_BACKENDS)('REST routes on $name', (backend) => {
       ['GET', '/api/todos?_bogus=1', undefined, 400, 'invalid_query'],
       ['GET', '/api/todos?title_like=(', undefined, 400, 'invalid_query'],
       ['GET', '/api/todos/%E0%A4%A', undefined, 400, 'invalid_url'],
+      // No record has an id the database cannot store: a read finds none, a write is refused.
+      ['GET', '/api/todos/a%00b', undefined, 404, 'not_found'],
+      ['GET', `/api/todos/${'x'.repeat(201)}`, undefined, 404, 'not_found'],
+      ['PUT', '/api/todos/a%00b', { title: 'x' }, 400, 'invalid_id'],
+      ['PATCH', '/api/todos/a%00b', { done: true }, 400, 'invalid_id'],
+      ['DELETE', '/api/todos/a%00b', undefined, 400, 'invalid_id'],
+      ['POST', '/api/todos', { id: 'a\u0000b', title: 'x' }, 400, 'invalid_id'],
     ];
     for (const [method, path, body, status, code] of cases) {
       const answer = await rest(api, method, path, body);

@@ -3,7 +3,7 @@ import type { SyncRecord } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
 import { evaluateQuery } from '../protocol/query-match.ts';
 import { pageLinks, parseListParams } from '../protocol/query-params.ts';
-import { isStorableText } from '../protocol/storable-values.ts';
+import { assertRecordId, isStorableText, MAX_RECORD_ID_LENGTH } from '../protocol/storable-values.ts';
 import { uuidv7 } from '../protocol/uuidv7.ts';
 import type { Collections } from './collections.ts';
 import { readJsonBody, sendJson } from './http.ts';
@@ -48,19 +48,18 @@ export async function handleRest(
     if (method === 'POST') {
       const fields = await readFields(request, context.maxBodyBytes);
       const recordId = fields.id ?? uuidv7();
-      if (!isStorableText(recordId, 200)) {
-        throw new SyncError(
-          'invalid_id',
-          'A record id must be 1 to 200 characters of well-formed Unicode without NUL (a UUID is ideal)',
-        );
-      }
+      assertRecordId(recordId);
       return write(request, response, url, context, { kind: 'create', collection, id: recordId, fields }, fields);
     }
     throw new SyncError('method_not_allowed', `${method} is not allowed on a collection; use GET or POST`);
   }
+  // No record can have an id the database cannot store: a read finds nothing, a write is refused.
+  if (method !== 'GET') assertRecordId(id);
   switch (method) {
     case 'GET': {
-      const stored = (await readRecords(context.storage, context.owner, [{ collection, id }])).values().next().value;
+      const stored = isStorableText(id, MAX_RECORD_ID_LENGTH)
+        ? (await readRecords(context.storage, context.owner, [{ collection, id }])).values().next().value
+        : undefined;
       if (!stored || stored.isDeleted) throw new SyncError('not_found', `${collection}/${id} does not exist`);
       sendJson(response, 200, toRecord(stored.id, stored.data, stored.version), { 'X-Sync-Pending': '0' });
       return;

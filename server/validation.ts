@@ -1,6 +1,6 @@
 import type { Mutation, PullRequest, PushRequest } from '../protocol/index.ts';
 import { SyncError } from '../protocol/index.ts';
-import { isStorableText, jsonProblem, printable } from '../protocol/storable-values.ts';
+import { isStorableText, jsonProblem, MAX_RECORD_ID_LENGTH, printable } from '../protocol/storable-values.ts';
 import { COLLECTION_NAME, type Collections } from './collections.ts';
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -35,9 +35,8 @@ export function parsePushRequest(body: unknown, maxMutations: number): PushReque
   return request as unknown as PushRequest;
 }
 
-/** Longest mutation id and record id, in UTF-16 units. */
+/** Longest mutation id, in UTF-16 units. */
 const MAX_MUTATION_ID_LENGTH = 128;
-const MAX_RECORD_ID_LENGTH = 200;
 
 /**
  * Why a single mutation can never be applied, or null if it can (a `skip` always can: it

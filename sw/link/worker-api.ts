@@ -1,10 +1,11 @@
 import type { Handshake, Outcome, WorkerApi } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION, SyncError } from '../../protocol/index.ts';
 import { fromCollectionQuery } from '../../protocol/query-params.ts';
+import { assertRecordId } from '../../protocol/storable-values.ts';
 import { exportLocalData } from '../local/data-export.ts';
 import { importLocalData } from '../local/data-import.ts';
 import { discardDeadLetter, listDeadLetters, pendingView, retryDeadLetter } from '../local/dead-letters.ts';
-import { assertRecordId, deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
+import { deleteRecord, patchRecord, putRecord } from '../local/local-writes.ts';
 import { discardPending, peekOutbox } from '../local/outbox.ts';
 import { queryRecords } from '../local/record-lists.ts';
 import { schemaCheck } from '../local/schema-check.ts';

@@ -1,6 +1,6 @@
 import type { SyncRecord } from '../../protocol/index.ts';
 import { SyncError } from '../../protocol/index.ts';
-import { isStorableText, jsonProblem } from '../../protocol/storable-values.ts';
+import { assertRecordId, jsonProblem } from '../../protocol/storable-values.ts';
 import { uuidv7 } from '../../protocol/uuidv7.ts';
 import type { Idempotency, PlannedWrite, WriteAnswer, WriteBatcher, WriteOptions } from './write-batcher.ts';
 
@@ -132,16 +132,6 @@ function withoutServerFields(fields: Fields): Fields {
 
 function withVersionOf(existing: SyncRecord, record: SyncRecord): SyncRecord {
   return existing._version === undefined ? record : { ...record, _version: existing._version };
-}
-
-/** Throws `invalid_id` unless `id` is a non-empty string of at most 200 characters the server can store. */
-export function assertRecordId(id: unknown): asserts id is string {
-  if (!isStorableText(id, 200)) {
-    throw new SyncError(
-      'invalid_id',
-      'A record id must be 1 to 200 characters of well-formed Unicode without NUL (a UUID is ideal)',
-    );
-  }
 }
 
 /**
