@@ -87,7 +87,12 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxMutations = options.maxMutationsPerPush ?? 500;
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const maxWatermelonPushBytes = options.maxWatermelonPushBytes ?? DEFAULT_MAX_WATERMELON_PUSH_BYTES;
-  const serveStatic = options.staticDir ? serveStaticFiles(options.staticDir, { spa: options.spa ?? false }) : null;
+  const serveStatic = options.staticDir
+    ? serveStaticFiles(options.staticDir, {
+        spa: options.spa ?? false,
+        apiPrefixes: restPrefix === null ? ['/sync/'] : ['/sync/', restPrefix],
+      })
+    : null;
   const isApiPath = (path: string) => path.startsWith('/sync/') || (restPrefix !== null && path.startsWith(restPrefix));
   let httpServer: Server | null = null;
   let inFlight = 0;

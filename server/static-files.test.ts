@@ -245,6 +245,20 @@ describe('static files for deployments: compression, caching, SPA fallback, type
     expect((await get(`${plain}/todos/42`, html)).status).toBe(404);
   });
 
+  it('with spa, leaves the API prefixes it is given alone: a REST prefix other than /api/', async () => {
+    const html = { accept: 'text/html' };
+    const custom = await serve({ spa: true, apiPrefixes: ['/sync/', '/v1/data/'] });
+    const statuses = async (paths: string[]) =>
+      Promise.all(paths.map(async (path) => [path, (await get(`${custom}${path}`, html)).status]));
+    expect(await statuses(['/v1/data/todos', '/v1/data', '/sync/pull', '/api/todos', '/v1/other'])).toEqual([
+      ['/v1/data/todos', 404],
+      ['/v1/data', 404],
+      ['/sync/pull', 404],
+      ['/api/todos', 200],
+      ['/v1/other', 200],
+    ]);
+  });
+
   it('takes --spa on the command line, only with --static', async () => {
     expect((await parseServeArgs(['serve', '--static', dir, '--spa']))?.options).toMatchObject({
       staticDir: dir,

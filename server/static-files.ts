@@ -31,16 +31,16 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Vite's hashed build output (`assets/index-BX2c_f9a.js`): its name changes whenever its content does. */
 const HASHED_ASSET = /(^|\/)assets\/(.+\/)?[^/]+-[\w-]{8,}(\.[a-z0-9]+)+$/i;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** The first path segments that are never an app's page: the SPA fallback leaves them alone. */
-const NOT_PAGES = new Set(['api', 'sync']);
 
 /** Options of {@link serveStaticFiles}. */
 export interface StaticFilesOptions {
   /**
    * Answer a GET for an unknown path that is not a file name (no extension) and accepts HTML with
-   * `index.html`, for apps that route on the client. Never for `/api/…` and `/sync/…`. Default: false.
+   * `index.html`, for apps that route on the client. Never under `apiPrefixes`. Default: false.
    */
   spa?: boolean;
+  /** Path prefixes of the server's API, never answered with a page. Default: `/api/` and `/sync/`. */
+  apiPrefixes?: string[];
 }
 
 /** Headers on every served file. */
@@ -91,12 +91,17 @@ export function serveStaticFiles(
 ): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
   const base = resolve(root);
   const realBase = realpath(base).catch(() => base);
+  const apiPrefixes = options.apiPrefixes ?? ['/api/', '/sync/'];
+  const isApiPath = (path: string) =>
+    apiPrefixes.some((prefix) => path.startsWith(prefix) || path === prefix.slice(0, -1));
   return async (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const urlPath = new URL(request.url ?? '/', 'http://host').pathname;
     const file =
       (await fileFor(urlPath, base, await realBase)) ??
-      (options.spa && isPageRequest(urlPath, request) ? await fileFor('/', base, await realBase) : null);
+      (options.spa && !isApiPath(urlPath) && isPageRequest(urlPath, request)
+        ? await fileFor('/', base, await realBase)
+        : null);
     if (!file) return false;
     await sendFile(request, response, file, urlPath);
     return true;
@@ -147,10 +152,8 @@ function isCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
 
 /** Whether a request for a missing path is a page load an SPA routes itself. */
 function isPageRequest(urlPath: string, request: IncomingMessage): boolean {
-  const segments = urlPath.split('/');
-  const isFileName = (segments.at(-1) ?? '').includes('.');
-  const accept = request.headers.accept ?? '';
-  return !isFileName && !NOT_PAGES.has(segments[1] ?? '') && accept.includes('text/html');
+  const isFileName = (urlPath.split('/').at(-1) ?? '').includes('.');
+  return !isFileName && (request.headers.accept ?? '').includes('text/html');
 }
 
 /** The real path of the file a URL path names, or null when it must not be served. */
