@@ -8,6 +8,7 @@ import { renderList } from './item-rows.ts';
 import { noteKind } from './note-list.ts';
 import type { Note, Todo } from './schema.ts';
 import { renderStatus } from './status-line.ts';
+import { describeConnectFailure } from './status-text.ts';
 import { SyncMarks } from './sync-marks.ts';
 import { renderProgress } from './sync-progress.ts';
 import { todoKind } from './todo-list.ts';
@@ -74,7 +75,7 @@ try {
   statusLine.dataset.tone = 'warning';
   const words = statusLine.querySelector('.status-text');
   if (words) {
-    words.textContent = `Online only: ${error instanceof SyncError ? error.message : 'reload the page to work offline'}`;
+    words.textContent = describeConnectFailure(error);
   }
   console.error('demo: connect failed', error);
   start(null);

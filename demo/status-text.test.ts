@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../protocol/index.ts';
-import { describeNotices, describeStatus } from './status-text.ts';
+import { describeConnectFailure, describeNotices, describeStatus } from './status-text.ts';
 
 const idle: SyncStatus = {
   userId: null,
@@ -66,5 +66,19 @@ describe('describeNotices', () => {
       ['error', 'This device’s storage is full'],
       ['info', 'Storage not persistent'],
     ]);
+  });
+});
+
+describe('describeConnectFailure', () => {
+  it('says why the page is online only in words, never the browser’s raw message', () => {
+    const failure = (code: string) =>
+      Object.assign(new Error('TypeError: Failed to register a ServiceWorker'), { code });
+    expect(describeConnectFailure(failure('worker_registration_failed'))).toBe(
+      'Online only: the app’s worker could not be installed. Reload to work offline.',
+    );
+    expect(describeConnectFailure(failure('worker_unavailable'))).toContain('runs no service worker here');
+    for (const error of [new TypeError('Failed to fetch'), null, failure('version_mismatch')]) {
+      expect(describeConnectFailure(error)).not.toMatch(/TypeError|Failed/);
+    }
   });
 });

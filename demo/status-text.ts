@@ -1,4 +1,4 @@
-import type { SyncStatus } from 'syncworker';
+import type { ErrorCode, SyncStatus } from 'syncworker';
 
 /** The worker's status, and whether it controls this page (false: its requests go to the server). */
 export type ShownStatus = SyncStatus & { isControlled?: boolean };
@@ -86,4 +86,18 @@ export function describeNotices(status: ShownStatus): StatusNotice[] {
     });
   }
   return notices;
+}
+
+/** Why the page works online only when `connect()` failed, in words (the error itself goes to the console). */
+export function describeConnectFailure(error: unknown): string {
+  const code = (error as { code?: ErrorCode } | null)?.code;
+  const why =
+    code === 'worker_unavailable'
+      ? 'this browser runs no service worker here (a private window or a blocked worker?)'
+      : code === 'worker_registration_failed'
+        ? 'the app’s worker could not be installed'
+        : code === 'version_mismatch'
+          ? 'a new version of the app is ready'
+          : 'the app’s worker did not answer';
+  return `Online only: ${why}. Reload to work offline.`;
 }
