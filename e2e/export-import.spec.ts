@@ -56,3 +56,40 @@ test('changes made offline, exported and imported (twice) into a fresh browser a
   ]);
   await fresh.close();
 });
+
+test('the debug panel saves the data as a file, and imports that file on another device', async ({
+  app,
+  browser,
+  context,
+  faults,
+  server,
+}) => {
+  await context.setOffline(true);
+  expect((await restFetch(app, 'POST', '/api/todos', { id: 'carried', title: 'in a file' })).status).toBe(201);
+  await app.keyboard.press('Alt+Shift+KeyD');
+  const [saved] = await Promise.all([
+    app.waitForEvent('download'),
+    app.locator('#syncworker-devtools').getByRole('button', { name: 'Export this device’s data as a file' }).click(),
+  ]);
+  expect(saved.suggestedFilename()).toMatch(/^syncworker-anonymous-\d{4}-\d\d-\d\d\.json$/);
+  const file = await saved.path();
+
+  const fresh = await browser.newContext();
+  const device = await openApp(await fresh.newPage(), faults.url);
+  await device.keyboard.press('Alt+Shift+KeyD');
+  const panel = device.locator('#syncworker-devtools');
+  await panel.locator('input[type=file]').setInputFiles(file);
+  await expect(panel.getByRole('status')).toHaveText('Imported 1 record and 1 unsent change');
+  await expect(device.locator('#todos li .text')).toHaveText(['in a file']);
+  await device.evaluate(() => window.syncClient.syncNow());
+  expect((await server.records('todos')).map((row) => row.id)).toEqual(['carried']);
+  expect(await server.appliedMutationCount()).toBe(1);
+
+  await panel.locator('input[type=file]').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format":'),
+  });
+  await expect(panel.getByRole('status')).toHaveText(/^Cannot import: /);
+  await fresh.close();
+});

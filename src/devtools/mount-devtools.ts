@@ -1,5 +1,6 @@
 import type { SyncClient } from '../sync-client.ts';
 import { copyText } from './clipboard.ts';
+import { dataTransferTools } from './data-transfer.ts';
 import { Dock, type DockSide } from './dock.ts';
 import { button, h, labelled } from './dom.ts';
 import { createLogFilter } from './log-filter.ts';
@@ -99,6 +100,8 @@ export function mountDevtools(client: SyncClient, options: { view?: View } = {})
     },
   };
 
+  const transferTools = dataTransferTools(client, root, tell, () => void render());
+
   function tell(text: string): void {
     notice.textContent = text;
     clearTimeout(noticeTimer);
@@ -146,7 +149,7 @@ export function mountDevtools(client: SyncClient, options: { view?: View } = {})
         const badge = tab.querySelector('.badge');
         if (badge) badge.textContent = count > 0 ? String(count) : '';
       }
-      const tools = view === 'log' ? context.logFilter.element : null;
+      const tools = view === 'log' ? context.logFilter.element : view === 'status' ? transferTools : null;
       if (toolbar.firstChild !== tools) toolbar.replaceChildren(...(tools ? [tools] : []));
       main.replaceChildren(await renderView(view, context));
     });
