@@ -8,6 +8,17 @@ const TOKEN = signHs256(validClaims('dana'), SECRET);
 
 type Probe = typeof window & { isControlledAtLoad: boolean; early: Promise<{ status: number; body: unknown }> };
 
+/** At the start of every new document, before `connect()`: a write through the app's REST route. */
+async function writeEarly(page: Page, todo: Record<string, unknown>): Promise<void> {
+  await page.addInitScript((todo) => {
+    (window as Probe).early = fetch('/api/todos', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(todo),
+    }).then(async (response) => ({ status: response.status, body: await response.json() }));
+  }, todo);
+}
+
 /** Notes, as every new document of the page starts, whether a worker controls it. */
 async function probeControlAtLoad(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -33,20 +44,30 @@ test('a hard-reloaded page is claimed back by the worker and works offline, each
 }) => {
   expect((await restFetch(app, 'POST', '/api/todos', { id: 'before', title: 'before the reload' })).status).toBe(201);
   await probeControlAtLoad(app);
+  await writeEarly(app, { id: 'early', title: 'while uncontrolled' });
   await hardReload(app);
 
+  // Before connect() claimed it, the page's write went to the server, which answered as the worker would.
   expect(await app.evaluate(() => (window as Probe).isControlledAtLoad)).toBe(false);
+  expect(await app.evaluate(() => (window as Probe).early)).toEqual({
+    status: 201,
+    body: { id: 'early', title: 'while uncontrolled', _version: 1 },
+  });
   expect(await app.evaluate(async () => (await window.syncClient.status()).isControlled)).toBe(true);
+  // The worker pulls it down: the page then works offline with everything.
+  await app.evaluate(() => window.syncClient.syncNow());
   await context.setOffline(true);
   const offline = await restFetch(app, 'POST', '/api/todos', { id: 'after', title: 'after the reload, offline' });
   expect(offline.status).toBe(201);
   expect(offline.headers['x-sync-pending']).toBe('1');
-  await expect(app.locator('#todos li')).toHaveCount(2);
+  await expect(app.locator('#todos li')).toHaveCount(3);
+  const listed = await restFetch(app, 'GET', '/api/todos?_sort=id');
+  expect((listed.body as { id: string }[]).map((todo) => todo.id)).toEqual(['after', 'before', 'early']);
 
   await context.setOffline(false);
   await app.evaluate(() => window.syncClient.syncNow());
-  expect((await server.records('todos')).map((row) => row.id)).toEqual(['after', 'before']);
-  expect(await server.appliedMutationCount()).toBe(2);
+  expect((await server.records('todos')).map((row) => row.id)).toEqual(['after', 'before', 'early']);
+  expect(await server.appliedMutationCount()).toBe(3);
 });
 
 test('a first visit’s requests before the worker activates go to the server, and the worker syncs them down once', async ({
@@ -56,13 +77,7 @@ test('a first visit’s requests before the worker activates go to the server, a
 }) => {
   // On a first visit no worker exists yet: whatever the app fetches at start goes to the network.
   await probeControlAtLoad(page);
-  await page.addInitScript(() => {
-    (window as Probe).early = fetch('/api/todos', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: 'early', title: 'before activation', done: false, createdAt: 1 }),
-    }).then(async (response) => ({ status: response.status, body: await response.json() }));
-  });
+  await writeEarly(page, { id: 'early', title: 'before activation', done: false, createdAt: 1 });
   await openApp(page, faults.url);
 
   expect(await page.evaluate(() => (window as Probe).isControlledAtLoad)).toBe(false);
