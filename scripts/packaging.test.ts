@@ -1,13 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import playwrightConfig from '../playwright.config.ts';
 import { locate, lockedTarballUrls, npmInstallOffline, readLockfile } from './offline-install.ts';
 
 /**
@@ -17,7 +19,6 @@ import { locate, lockedTarballUrls, npmInstallOffline, readLockfile } from './of
  */
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
 const SERVER_ONLY = ['@electric-sql/pglite', 'pg', 'jose'];
 /** A message every copy of Dexie carries once. */
 const DEXIE_MARK = 'Database version changed by other database connection';
@@ -269,7 +270,7 @@ export function misuse(): void {
     expect((await file('syncworker-sw.js')).split(DEXIE_MARK).length - 1).toBe(1);
   });
 
-  it('bundle one Dexie into an app worker, and the worker answers with the lowest supported Dexie', async () => {
+  it('bundle one Dexie into an app worker, which answers in Chromium with the lowest supported Dexie', async () => {
     await build({
       root: browserApp,
       configFile: false,
@@ -283,37 +284,40 @@ export function misuse(): void {
     expect(bundle.split(DEXIE_MARK).length - 1).toBe(1);
     expect(bundle).toMatch(new RegExp(`["']${lowestDexie.replaceAll('.', '\\.')}["']`));
 
-    await writeFile(
-      join(browserApp, 'run-worker.mjs'),
-      `// A service worker's global scope, as far as a REST write and read need it.
-const origin = 'http://127.0.0.1:9';
-const scope = new EventTarget();
-Object.assign(globalThis, { self: globalThis, location: new URL(origin + '/'), addEventListener: scope.addEventListener.bind(scope) });
-process.on('unhandledRejection', (error) => { console.error(error); process.exit(1); });
-await import('./dist/worker.js');
-async function send(method, path, body) {
-  let answer;
-  const event = Object.assign(new Event('fetch'), {
-    request: new Request(origin + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) }),
-    respondWith: (response) => { answer = response; },
-    waitUntil: () => {},
-  });
-  scope.dispatchEvent(event);
-  const response = await answer;
-  return { status: response.status, body: await response.json() };
-}
-const created = await send('POST', '/api/todos', { id: 'a', title: 'milk' });
-const listed = await send('GET', '/api/todos');
-console.log(JSON.stringify({ created, listed }));
-process.exit(0);
-`,
-    );
-    const fakeIndexedDb = pathToFileURL(require.resolve('fake-indexeddb/auto')).href;
-    const { stdout } = await run(process.execPath, ['--import', fakeIndexedDb, 'run-worker.mjs'], { cwd: browserApp });
-    expect(JSON.parse(stdout)).toEqual({
-      created: { status: 201, body: { id: 'a', title: 'milk' } },
-      listed: { status: 200, body: [{ id: 'a', title: 'milk' }] },
+    // The app's worker in Chromium: a page it controls writes and reads through its REST route.
+    const page = `<!doctype html><title>scratch app</title><script type="module">
+      const send = async (method, body) => {
+        const init = body ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method };
+        const response = await fetch('/api/todos', init);
+        return { status: response.status, body: await response.json() };
+      };
+      if (navigator.serviceWorker.controller) {
+        window.answers = { created: await send('POST', { id: 'a', title: 'milk' }), listed: await send('GET') };
+      } else {
+        await navigator.serviceWorker.register('/sw.js', { type: 'module' });
+        await navigator.serviceWorker.ready;
+        location.reload();
+      }
+    </script>`;
+    const http = createHttpServer((request, response) => {
+      if (request.url === '/sw.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      else if (request.url === '/') response.writeHead(200, { 'content-type': 'text/html' }).end(page);
+      else response.writeHead(404).end();
     });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
+      const answers = await (await tab.waitForFunction('window.answers', undefined, { timeout: 20_000 })).jsonValue();
+      expect(answers).toEqual({
+        created: { status: 201, body: { id: 'a', title: 'milk' } },
+        listed: { status: 200, body: [{ id: 'a', title: 'milk' }] },
+      });
+    } finally {
+      await browser.close();
+      http.close();
+    }
   });
 
   it('install the server on its own, and `npx syncworker-server serve` starts it on the embedded database', async () => {
