@@ -16,14 +16,14 @@ export interface QueryState<T> {
  * Queries are compared by value, so an inline query object does not restart the live query.
  * @throws {SyncError} `missing_provider` outside a `SyncWorkerProvider`.
  */
-export function useQuery<T extends SyncRecord = SyncRecord>(
+export function useQuery<T extends { id: string } = SyncRecord>(
   collection: string,
-  query: CollectionQuery = {},
+  query: CollectionQuery<T> = {},
 ): QueryState<T> {
   const client = useSyncClient();
   const key = queryKey(query);
   const store = useMemo(() => {
-    const stable = JSON.parse(key) as CollectionQuery;
+    const stable = JSON.parse(key) as CollectionQuery<T>;
     return new ExternalStore<T[]>((set) => client.collection<T>(collection).subscribe(stable, set));
   }, [client, collection, key]);
   const records = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);

@@ -14,7 +14,7 @@ export interface RecordState<T> {
  * One record of `collection`, kept up to date live (written in any tab, or brought by a sync).
  * @throws {SyncError} `missing_provider` outside a `SyncWorkerProvider`.
  */
-export function useRecord<T extends SyncRecord = SyncRecord>(collection: string, id: string): RecordState<T> {
+export function useRecord<T extends { id: string } = SyncRecord>(collection: string, id: string): RecordState<T> {
   const client = useSyncClient();
   const store = useMemo(
     () => new ExternalStore<T | null>((set) => watchRecord(client, collection, id, set)),
@@ -25,7 +25,7 @@ export function useRecord<T extends SyncRecord = SyncRecord>(collection: string,
 }
 
 /** Reads the record, then applies the changes the worker announces to it; re-reads when they are not listed. */
-function watchRecord<T extends SyncRecord>(
+function watchRecord<T extends { id: string }>(
   client: SyncClient,
   collection: string,
   id: string,
