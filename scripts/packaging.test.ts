@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,6 +269,18 @@ export function misuse(): void {
       ]).toEqual([name, [], false]);
     }
     expect((await file('syncworker-sw.js')).split(DEXIE_MARK).length - 1).toBe(1);
+  });
+
+  it('stay small: the worker runtime, the ready-made worker with Dexie and the page client, gzipped', async () => {
+    const dist = join(browserApp, 'node_modules/syncworker/dist');
+    const gzipped = async (name: string) =>
+      Math.round(gzipSync(await readFile(join(dist, name)), { level: 9 }).length / 1024);
+    // Budgets in KiB, some headroom over today's sizes: a jump means a dependency or a second copy slipped in.
+    const budgets = { 'sw.js': 24, 'syncworker-sw.js': 60, 'syncworker.iife.js': 21, 'devtools.js': 12 };
+    for (const [name, budget] of Object.entries(budgets)) {
+      const size = await gzipped(name);
+      expect({ name, size, isWithinBudget: size <= budget }).toEqual({ name, size, isWithinBudget: true });
+    }
   });
 
   it('bundle one Dexie into an app worker, which answers in Chromium with the lowest supported Dexie', async () => {
