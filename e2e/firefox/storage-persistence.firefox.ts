@@ -1,5 +1,5 @@
 import { expect, onTestFinished, test } from 'vitest';
-import { openConnected, startFirefoxRig, stopFirefoxRig } from './firefox.ts';
+import { openConnected, restFetch, startFirefoxRig, stopFirefoxRig } from './firefox.ts';
 
 test('the answer to the storage persistence request reaches the client and the status', async () => {
   // Firefox's test switch for its persistence prompt: answer it with "allow" at once.
@@ -15,4 +15,18 @@ test('the answer to the storage persistence request reaches the client and the s
   await expect
     .poll(() => app.evaluate(async () => (await window.syncClient.status()).storage.isPersisted), { timeout: 30_000 })
     .toBe(true);
+});
+
+test('connect() resolves and the app works while the persistence prompt waits for an answer', async () => {
+  // Firefox's own behaviour: persist() waits until the user settles the prompt, here never.
+  const rig = await startFirefoxRig();
+  onTestFinished(() => stopFirefoxRig(rig));
+  const app = await openConnected(rig.browser, rig.faults.url);
+
+  expect(await app.evaluate(() => window.syncClient.isStoragePersisted)).toBeNull();
+  const created = await restFetch(app, 'POST', '/api/todos', { id: 'unprompted', title: 'no answer needed' });
+  expect(created.status).toBe(201);
+  await app.evaluate(() => window.syncClient.syncNow());
+  expect((await rig.server.records('todos')).map((row) => row.id)).toEqual(['unprompted']);
+  expect(await app.evaluate(() => window.syncClient.isStoragePersisted)).toBeNull();
 });
