@@ -60,6 +60,9 @@ export function requestFingerprint(method: string, pathname: string, body: unkno
   return `${method} ${pathname} ${digest}`;
 }
 
+/** How long an `Idempotency-Key`'s first answer is kept. */
+const RECEIPT_HOURS = 24;
+
 /** Checks an `Idempotency-Key` header value the way the worker does; throws `invalid_header`. */
 export function checkIdempotencyKey(key: string): string {
   if (!isStorableText(key, 255)) {
@@ -123,6 +126,11 @@ async function applyInTurn(tx: Sql, context: PushContext, write: RestWrite): Pro
   }
   const answer = { status: STATUS_OF[write.kind], record: result?.record ?? null, isReplay: false };
   if (write.idempotency) {
+    // A client retries a request within moments: like the worker's, a key is remembered for a day.
+    await tx.query(
+      `DELETE FROM syncworker_rest_receipts WHERE owner = $1 AND created_at < now() - interval '${RECEIPT_HOURS} hours'`,
+      [owner],
+    );
     await tx.query(
       'INSERT INTO syncworker_rest_receipts (owner, key, fingerprint, status, body) VALUES ($1, $2, $3, $4, $5)',
       [owner, write.idempotency.key, write.idempotency.fingerprint, answer.status, JSON.stringify(answer.record)],

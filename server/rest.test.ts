@@ -179,6 +179,22 @@ describe.each(TEST_BACKENDS)('REST routes on $name', (backend) => {
     expect(await count('syncworker_mutations')).toBe(2);
   });
 
+  it('forgets an Idempotency-Key after a day, as the worker does', async () => {
+    const key = (name: string) => ({ 'Idempotency-Key': name });
+    expect((await rest(api, 'POST', '/api/todos', { id: 'old', title: 'old' }, key('old-key'))).status).toBe(201);
+    expect((await rest(api, 'POST', '/api/todos', { id: 'recent', title: 'recent' }, key('recent-key'))).status).toBe(
+      201,
+    );
+    await api.server.storage.query(
+      `UPDATE syncworker_rest_receipts SET created_at = now() - interval '25 hours' WHERE key = 'old-key'`,
+    );
+    expect((await rest(api, 'POST', '/api/todos', { id: 'new', title: 'new' }, key('new-key'))).status).toBe(201);
+    const keys = await api.server.storage.query<{ key: string }>(
+      'SELECT key FROM syncworker_rest_receipts ORDER BY key',
+    );
+    expect(keys.map((row) => row.key)).toEqual(['new-key', 'recent-key']);
+  });
+
   it('is seen by sync clients: pulled, conflicting by the collection’s strategy, and poked', async () => {
     const pokes: string[] = [];
     const unlisten = await api.server.storage.listen(POKE_CHANNEL, (payload) => pokes.push(payload));
