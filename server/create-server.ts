@@ -87,13 +87,11 @@ export async function createServer(options: ServerOptions = {}): Promise<SyncSer
   const maxMutations = options.maxMutationsPerPush ?? 500;
   const maxRecordBytes = options.maxRecordBytes ?? 256 * 1024;
   const maxWatermelonPushBytes = options.maxWatermelonPushBytes ?? DEFAULT_MAX_WATERMELON_PUSH_BYTES;
+  const apiPrefixes = restPrefix === null ? ['/sync/'] : ['/sync/', restPrefix];
   const serveStatic = options.staticDir
-    ? serveStaticFiles(options.staticDir, {
-        spa: options.spa ?? false,
-        apiPrefixes: restPrefix === null ? ['/sync/'] : ['/sync/', restPrefix],
-      })
+    ? serveStaticFiles(options.staticDir, { spa: options.spa ?? false, apiPrefixes })
     : null;
-  const isApiPath = (path: string) => path.startsWith('/sync/') || (restPrefix !== null && path.startsWith(restPrefix));
+  const isApiPath = (path: string) => apiPrefixes.some((prefix) => path.startsWith(prefix));
   let httpServer: Server | null = null;
   let inFlight = 0;
   let isClosing = false;
