@@ -1,20 +1,15 @@
 import { copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { restFetch } from './fixtures/browser.ts';
 import { expect, test } from './fixtures/test.ts';
+import { viteBuild } from './fixtures/vite-build.ts';
 
 /** The React app of e2e/react-app, built once per test worker and served by the sync server with the ready-made worker. */
 const appDir = join(tmpdir(), `syncworker-react-app-${process.pid}`);
 
 test.beforeAll(async () => {
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: join(import.meta.dirname, 'react-app'),
-    build: { outDir: appDir, emptyOutDir: true },
-  });
+  await viteBuild(join(import.meta.dirname, 'react-app'), appDir);
   await copyFile(join(import.meta.dirname, '../dist/syncworker-sw.js'), join(appDir, 'syncworker-sw.js'));
 });
 

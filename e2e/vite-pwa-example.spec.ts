@@ -1,21 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, type Page, test } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { TestSyncServer } from './fixtures/sync-server.ts';
+import { viteBuild } from './fixtures/vite-build.ts';
 
 /** examples/vite-pwa: Vite + vite-plugin-pwa (injectManifest), one worker for Workbox precaching and syncworker. */
 const example = join(import.meta.dirname, '../examples/vite-pwa');
 const configFile = join(example, 'vite.config.ts');
-
-/** `vite build` of the example into `outDir`, in its own process (a build sets NODE_ENV=production for the rest of its process). */
-async function buildExample(outDir: string): Promise<void> {
-  const vite = join(import.meta.dirname, '../node_modules/.bin/vite');
-  await promisify(execFile)(vite, ['build', example, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn']);
-}
 
 /** Adds a todo through the example's form; resolves to how the app's POST /api/todos was answered. */
 async function addTodo(page: Page, title: string): Promise<{ status: number; fromServiceWorker: boolean }> {
@@ -50,7 +43,7 @@ let vite: ViteDevServer;
 test.beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'syncworker-vite-pwa-'));
   cacheDir = await mkdtemp(join(tmpdir(), 'syncworker-vite-cache-'));
-  [server] = await Promise.all([TestSyncServer.start({ staticDir: dir }), buildExample(dir)]);
+  [server] = await Promise.all([TestSyncServer.start({ staticDir: dir }), viteBuild(example, dir)]);
   const syncServer = `http://127.0.0.1:${server.port}`;
   vite = await createServer({
     configFile,
