@@ -19,11 +19,13 @@ test('the Background Sync event delivers the outbox at once, while the scheduler
   const { nextAttemptAt } = await app.evaluate(() => window.syncClient.status());
 
   await dispatchSyncEvent(app);
-  await expect.poll(() => server.appliedMutationCount()).toBe(1);
-  const delivered = faults.exchangesTo('/sync/push').find((push) => push.status === 200);
+  // The proxy records an exchange once its answer went back, after the server committed.
+  const delivered = () => faults.exchangesTo('/sync/push').find((push) => push.status === 200);
+  await expect.poll(() => delivered()?.at).toBeDefined();
   // Delivered by the event, not by the scheduler's own retry timer.
-  expect(delivered?.at).toBeLessThan(nextAttemptAt ?? 0);
-  expect(await readStore(app, 'outbox')).toHaveLength(0);
+  expect(delivered()?.at).toBeLessThan(nextAttemptAt ?? 0);
+  expect(await server.appliedMutationCount()).toBe(1);
+  await expect.poll(() => readStore(app, 'outbox')).toHaveLength(0);
 });
 
 test('without Background Sync, the page’s online event brings the outbox to the server', async ({

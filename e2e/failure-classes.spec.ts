@@ -82,7 +82,9 @@ test('a 429 with Retry-After is respected before the retry', async ({ app, serve
   });
   await restFetch(app, 'POST', '/api/todos', { id: 'patient', title: 'waits its turn' });
 
-  await expect.poll(() => server.appliedMutationCount(), { timeout: 20_000 }).toBe(1);
+  // The outbox empties once the answer is back, so the proxy has recorded the exchange by then.
+  await expect.poll(() => readStore(app, 'outbox'), { timeout: 20_000 }).toHaveLength(0);
+  expect(await server.appliedMutationCount()).toBe(1);
   const [limited, retried] = faults.exchangesTo('/sync/push');
   expect(limited?.status).toBe(429);
   expect(retried?.status).toBe(200);
