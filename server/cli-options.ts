@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { AuthOptions } from './auth.ts';
 import type { CollectionSchemas } from './collections.ts';
@@ -71,7 +71,21 @@ export async function parseServeArgs(
   const restPrefix = values['rest-prefix'];
   if (restPrefix !== undefined) options.restPrefix = restPrefix === 'none' ? null : restPrefix;
   if (values.cors) options.allowedOrigins = values.cors === '*' ? '*' : values.cors.split(',');
-  if (values.static) options.staticDir = values.static;
+  if (values.static) {
+    const isFolder = await stat(values.static).then(
+      (found) => found.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) throw new Error(`--static ${values.static} is not a folder`);
+    options.staticDir = values.static;
+  }
+  const { auth } = options;
+  if (auth?.mode === 'jwt' && auth.jwks && !/^https?:\/\//.test(auth.jwks)) {
+    // A key set file is read at start, so a wrong path stops the server, not every request.
+    await readFile(auth.jwks, 'utf8').then(JSON.parse, (error: unknown) => {
+      throw new Error(`--jwks ${auth.jwks} cannot be read: ${String(error)}`);
+    });
+  }
   if (values.spa) {
     if (!values.static) throw new Error('--spa needs --static <folder>');
     options.spa = true;
@@ -79,8 +93,14 @@ export async function parseServeArgs(
   return { options, port, host: values.host };
 }
 
+const JWT_OPTIONS = ['jwt-secret', 'jwks', 'jwt-algorithms', 'jwt-audience', 'jwt-issuer'] as const;
+
 function authOptions(values: Record<string, string | boolean | undefined>): AuthOptions {
-  if (values.auth === 'none') return { mode: 'none' };
+  if (values.auth === 'none') {
+    const jwtOption = JWT_OPTIONS.find((name) => values[name] !== undefined);
+    if (jwtOption) throw new Error(`--${jwtOption} needs --auth jwt; without it the server checks no tokens`);
+    return { mode: 'none' };
+  }
   if (values.auth !== 'jwt') throw new Error(`--auth must be none or jwt, not "${values.auth}"`);
   const secret = (values['jwt-secret'] as string | undefined) ?? process.env.SYNCWORKER_JWT_SECRET;
   const jwks = values.jwks as string | undefined;

@@ -165,6 +165,13 @@ describe('syncworker serve arguments', () => {
     await expect(parseServeArgs(['serve', '--auth', 'jwt'])).rejects.toThrow(/needs --jwt-secret/);
     await expect(parseServeArgs(['serve', '--auth', 'basic'])).rejects.toThrow(/none or jwt/);
     await expect(parseServeArgs(['serve', '--port', 'http'])).rejects.toThrow(/port/);
+    await expect(parseServeArgs(['serve', '--jwt-secret', 's'])).rejects.toThrow('--jwt-secret needs --auth jwt');
+    await expect(parseServeArgs(['serve', '--jwks', 'keys.json'])).rejects.toThrow('--jwks needs --auth jwt');
+    await expect(parseServeArgs(['serve', '--auth', 'jwt', '--jwks', '/no/such/keys.json'])).rejects.toThrow(
+      /--jwks \/no\/such\/keys.json cannot be read/,
+    );
+    await expect(parseServeArgs(['serve', '--static', '/no/such/folder'])).rejects.toThrow('is not a folder');
+    await expect(parseServeArgs(['serve', '--static', 'package.json'])).rejects.toThrow('is not a folder');
     expect(await parseServeArgs(['--help'])).toBeNull();
   });
 });
