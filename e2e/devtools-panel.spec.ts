@@ -241,6 +241,16 @@ test('the docked panel leaves the app uncovered, resizes, docks to the bottom an
   expect(Math.round((await sizeOf(dialog(app))).width)).toBe(Math.round(wider.width));
 });
 
+test('on a phone-sized window the panel docks at the bottom, leaving the app its full width', async ({ app }) => {
+  await app.setViewportSize({ width: 390, height: 800 });
+  await togglePanel(app, true);
+  const box = await sizeOf(dialog(app));
+  expect({ x: box.x, width: box.width, bottom: box.y + box.height }).toEqual({ x: 0, width: 390, bottom: 800 });
+  expect(await paddingOfPage(app, 'right')).toBe('');
+  expect(await paddingOfPage(app, 'bottom')).toBe(`${box.height}px`);
+  expect((await coveredControls(app)).covered).toEqual([]);
+});
+
 test('the log filters by text and kind', async ({ app }) => {
   await todos(app).put({ id: 'apple', title: 'fine' });
   await todos(app).put({ id: 'banana', title: 'ranked', rank: 'high' });

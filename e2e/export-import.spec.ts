@@ -69,7 +69,7 @@ test('the debug panel saves the data as a file, and imports that file on another
   await app.keyboard.press('Alt+Shift+KeyD');
   const [saved] = await Promise.all([
     app.waitForEvent('download'),
-    app.locator('#syncworker-devtools').getByRole('button', { name: 'Export this device’s data as a file' }).click(),
+    app.locator('#syncworker-devtools').getByRole('button', { name: 'Export data' }).click(),
   ]);
   expect(saved.suggestedFilename()).toMatch(/^syncworker-anonymous-\d{4}-\d\d-\d\d\.json$/);
   const file = await saved.path();

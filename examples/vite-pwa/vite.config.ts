@@ -4,7 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** The sync server (`npx syncworker serve`); `vite dev` forwards the sync protocol and the API to it. */
+/** The sync server (`npx syncworker-server serve`); `vite dev` forwards the sync protocol and the API to it. */
 const syncServer = process.env.SYNCWORKER_SERVER ?? 'http://127.0.0.1:8787';
 
 export default defineConfig({

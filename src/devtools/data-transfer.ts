@@ -1,5 +1,5 @@
 import type { SyncClient } from '../sync-client.ts';
-import { button, h, labelled } from './dom.ts';
+import { button, h } from './dom.ts';
 
 /**
  * Export and Import buttons: the user's local data (records, unsent changes, pull position) as a
@@ -39,14 +39,8 @@ export function dataTransferTools(
   return h(
     'div',
     { class: 'toolbar' },
-    labelled(
-      button('Export data', () => void exportData()),
-      'Export this device’s data as a file',
-    ),
-    labelled(
-      button('Import data…', () => picker.click()),
-      'Import a file exported on this or another device',
-    ),
+    button('Export data', () => void exportData(), 'Save this device’s data as a file'),
+    button('Import data…', () => picker.click(), 'Import a file exported on this or another device'),
     picker,
   );
 }

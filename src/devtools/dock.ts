@@ -144,17 +144,20 @@ export class Dock {
   }
 }
 
+/** Below this width (px) the panel docks at the bottom unless the user chose a side. */
+const NARROW_WINDOW = 700;
+
 function readState(): DockState {
-  // By default the app keeps most of a narrow window.
+  // By default the app keeps most of a narrow window, and a phone-sized one its full width.
   const fallback: DockState = {
-    side: 'right',
+    side: innerWidth < NARROW_WINDOW ? 'bottom' : 'right',
     width: Math.round(Math.min(560, Math.max(400, innerWidth * 0.4))),
     height: Math.round(Math.min(360, Math.max(MIN_SIZE, innerHeight * 0.4))),
   };
   try {
     const stored = JSON.parse(localStorage.getItem(DOCK_STORAGE_KEY) ?? 'null') as Partial<DockState> | null;
     return {
-      side: stored?.side === 'bottom' ? 'bottom' : 'right',
+      side: stored?.side === 'bottom' || stored?.side === 'right' ? stored.side : fallback.side,
       width: typeof stored?.width === 'number' ? stored.width : fallback.width,
       height: typeof stored?.height === 'number' ? stored.height : fallback.height,
     };
