@@ -179,6 +179,19 @@ describe.each(TEST_BACKENDS)('REST routes on $name', (backend) => {
     expect(await count('syncworker_mutations')).toBe(2);
   });
 
+  it('stops a list whose _like pattern backtracks without end, and goes on serving', async () => {
+    await rest(api, 'POST', '/api/todos', { id: 'bait', title: `${'a'.repeat(40)}!` });
+    // Unstopped, this pattern would take days on that title (it doubles with each "a").
+    const [stuck, health] = await Promise.all([
+      rest(api, 'GET', `/api/todos?title_like=${encodeURIComponent('(a+)+$')}`),
+      new Promise((resolve) => setTimeout(resolve, 200)).then(() => fetch(`${api.url}/health`)),
+    ]);
+    expect([stuck.status, stuck.body.error.code]).toEqual([400, 'invalid_query']);
+    expect(health.status).toBe(200);
+    const fine = await rest(api, 'GET', `/api/todos?title_like=${encodeURIComponent('^a+!$')}`);
+    expect(fine.body.map((todo: { id: string }) => todo.id)).toEqual(['bait']);
+  });
+
   it('forgets an Idempotency-Key after a day, as the worker does', async () => {
     const key = (name: string) => ({ 'Idempotency-Key': name });
     expect((await rest(api, 'POST', '/api/todos', { id: 'old', title: 'old' }, key('old-key'))).status).toBe(201);

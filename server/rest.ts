@@ -6,6 +6,7 @@ import { pageLinks, parseListParams } from '../protocol/query-params.ts';
 import { assertRecordId, isStorableText, MAX_RECORD_ID_LENGTH } from '../protocol/storable-values.ts';
 import { uuidv7 } from '../protocol/uuidv7.ts';
 import type { Collections } from './collections.ts';
+import { runWithin } from './deadline.ts';
 import { readJsonBody, sendJson } from './http.ts';
 import type { PushContext } from './push.ts';
 import { readRecords, toRecord } from './records.ts';
@@ -80,6 +81,9 @@ export async function handleRest(
   }
 }
 
+/** How long a list's filtering and sorting may hold the server's thread. */
+const LIST_DEADLINE_MS = 2000;
+
 /** A list with json-server parameters, evaluated by the reference query semantics the worker's planner follows. */
 async function list(response: ServerResponse, url: URL, collection: string, context: PushContext): Promise<void> {
   const { query, page } = parseListParams(url.searchParams);
@@ -88,7 +92,14 @@ async function list(response: ServerResponse, url: URL, collection: string, cont
     [context.owner, collection],
   );
   const records: SyncRecord[] = rows.map((row) => toRecord(row.id, row.data, Number(row.version)));
-  const { records: found, total } = evaluateQuery(records, query);
+  const evaluated = runWithin(LIST_DEADLINE_MS, () => evaluateQuery(records, query));
+  if (!evaluated) {
+    throw new SyncError(
+      'invalid_query',
+      `The query took over ${LIST_DEADLINE_MS / 1000} s to evaluate: simplify its _like patterns (a repeated group such as (a+)+ backtracks without end)`,
+    );
+  }
+  const { records: found, total } = evaluated.value;
   const headers: Record<string, string> = { 'X-Total-Count': String(total) };
   if (page) headers.Link = relativeLinks(pageLinks(url, page, total), url);
   sendJson(response, 200, found, headers);
