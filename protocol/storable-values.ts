@@ -31,12 +31,6 @@ export function isStorableText(value: unknown, maxLength: number): value is stri
   );
 }
 
-/**
- * Why a parsed JSON value cannot be stored as `jsonb`, or null: a NUL or unpaired surrogate in a
- * key or string (`invalid_text`), a number JSON cannot carry (`invalid_number`: `1e400` parses as
- * Infinity), nesting beyond `MAX_DEPTH` (`record_too_deep`), a prototype key (`invalid_record`).
- * `what` names the value in messages. Never recurses deeper than `MAX_DEPTH`.
- */
 /** Throws `invalid_id` unless `id` is a non-empty string of at most 200 characters the server can store. */
 export function assertRecordId(id: unknown): asserts id is string {
   if (!isStorableText(id, MAX_RECORD_ID_LENGTH)) {
@@ -47,6 +41,12 @@ export function assertRecordId(id: unknown): asserts id is string {
   }
 }
 
+/**
+ * Why a parsed JSON value cannot be stored as `jsonb`, or null: a NUL or unpaired surrogate in a
+ * key or string (`invalid_text`), a number JSON cannot carry (`invalid_number`: `1e400` parses as
+ * Infinity), nesting beyond `MAX_DEPTH` (`record_too_deep`), a prototype key (`invalid_record`).
+ * `what` names the value in messages. Never recurses deeper than `MAX_DEPTH`.
+ */
 export function jsonProblem(value: unknown, what: string, depth = 0): SyncError | null {
   if (typeof value === 'string') {
     return UNSTORABLE_CHARACTER.test(value)
