@@ -1,5 +1,5 @@
 import type { ImportSummary } from '../src/index.ts';
-import { openApp, restFetch } from './fixtures/browser.ts';
+import { openApp, readStore, restFetch, stopServiceWorkers } from './fixtures/browser.ts';
 import { expect, test } from './fixtures/test.ts';
 
 test('changes made offline, exported and imported (twice) into a fresh browser are sent exactly once', async ({
@@ -91,5 +91,42 @@ test('the debug panel saves the data as a file, and imports that file on another
     buffer: Buffer.from('{"format":'),
   });
   await expect(panel.getByRole('status')).toHaveText(/^Cannot import: /);
+  await fresh.close();
+});
+
+test('imported changes survive the worker being stopped, and a push whose answer was lost applies them once', async ({
+  app,
+  browser,
+  context,
+  faults,
+  server,
+}) => {
+  await context.setOffline(true);
+  for (const id of ['first', 'second']) {
+    expect((await restFetch(app, 'POST', '/api/todos', { id, title: id })).status).toBe(201);
+  }
+  const exported = await app.evaluate(async () => (await window.syncClient.exportData()).text());
+
+  const fresh = await browser.newContext();
+  const device = await openApp(await fresh.newPage(), faults.url);
+  await fresh.setOffline(true);
+  const summary = await device.evaluate((text) => window.syncClient.importData(text), exported);
+  expect(summary).toMatchObject({ records: 2, mutations: 2 });
+  expect(await readStore(device, 'importedOutbox')).toHaveLength(2);
+
+  // Back online, the server commits the imported push but its answer is lost, and the browser
+  // stops the worker meanwhile: the changes wait in IndexedDB, and the re-sent push changes nothing.
+  faults.dropResponses('/sync/push', 1);
+  await fresh.setOffline(false);
+  await stopServiceWorkers(device);
+  await expect
+    .poll(async () => {
+      await device.evaluate(() => window.syncClient.syncNow().catch(() => undefined));
+      return (await readStore(device, 'importedOutbox')).length;
+    })
+    .toBe(0);
+  expect(faults.exchangesTo('/sync/push').some((push) => push.wasDropped)).toBe(true);
+  expect(await server.appliedMutationCount()).toBe(2);
+  expect((await server.records('todos')).map((row) => row.id).sort()).toEqual(['first', 'second']);
   await fresh.close();
 });
